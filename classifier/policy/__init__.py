@@ -1,0 +1,1 @@
+"""Configuration and the decision: which findings count, which block."""

@@ -1,0 +1,217 @@
+"""Read ``[tool.classifier]`` (pyproject.toml) or ``.classifier.toml``, validated.
+
+The file is validated against ``schemas/config.schema.json`` before anything
+reads it, so a misspelt key is an error that names its path instead of a
+setting silently ignored. ``jsonschema`` is imported only when a configuration
+file exists: a repository without one pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from classifier.errors import ConfigError
+from classifier.model import Label, Severity
+from classifier.policy.globs import compile_glob
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_DOCUMENTATION = (
+    "**/*.md",
+    "**/*.markdown",
+    "**/*.rst",
+    "**/*.adoc",
+    "docs/**",
+    "**/LICENSE*",
+    "**/CHANGELOG*",
+    "**/AUTHORS*",
+    "**/NOTICE*",
+)
+DEFAULT_OBSERVABILITY = (
+    "log",
+    "logger",
+    "logging",
+    "_log",
+    "_logger",
+    "LOG",
+    "LOGGER",
+    "structlog",
+    "metrics",
+    "statsd",
+    "prometheus_client",
+    "tracer",
+    "tracing",
+    "span",
+    "opentelemetry",
+    "sentry_sdk",
+    "warnings",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ignore:
+    """A rule turned off on purpose, optionally only below some paths."""
+
+    rule: str
+    reason: str
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FilesConfig:
+    documentation: tuple[str, ...] = DEFAULT_DOCUMENTATION
+    observability: tuple[str, ...] = DEFAULT_OBSERVABILITY
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The validated configuration; ``table`` keeps the raw table for surfaces."""
+
+    origin: str | None = None
+    fail_on: Label | None = Label.BREAKING
+    exclude: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    ignore: tuple[Ignore, ...] = ()
+    files: FilesConfig = FilesConfig()
+    table: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_config(top: Path, explicit: Path | None = None) -> Config:
+    """Find and read the configuration for the repository rooted at ``top``.
+
+    ``explicit`` (``--config``) wins; then ``.classifier.toml``; then the
+    ``[tool.classifier]`` table of ``pyproject.toml``. No file: defaults.
+
+    Raises:
+        ConfigError: unreadable TOML, a schema violation, an unknown rule.
+    """
+    found = _find(top, explicit)
+    if found is None:
+        return Config()
+    path, table, prefix = found
+    return parse_config(table, origin=f"{path.name} {prefix}".strip())
+
+
+def parse_config(table: Mapping[str, Any], origin: str) -> Config:
+    """Validate a configuration table and turn it into a ``Config``."""
+    _validate(table, origin)
+    return Config(
+        origin=origin,
+        fail_on=_fail_on(table.get("fail_on", "breaking")),
+        exclude=_globs(table.get("exclude", ()), origin),
+        severity=_severities(table.get("severity", {}), origin),
+        ignore=tuple(_ignore(entry, origin) for entry in table.get("ignore", ())),
+        files=_files(table.get("files", {}), origin),
+        table=table,
+    )
+
+
+def _find(top: Path, explicit: Path | None) -> tuple[Path, Mapping[str, Any], str] | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found", hint="check the --config path")
+        data = _read_toml(explicit)
+        if explicit.name == "pyproject.toml" or "tool" in data:
+            return explicit, _tool_table(data, explicit) or {}, "[tool.classifier]"
+        return explicit, data, ""
+    dedicated = top / ".classifier.toml"
+    if dedicated.is_file():
+        return dedicated, _read_toml(dedicated), ""
+    pyproject = top / "pyproject.toml"
+    if pyproject.is_file():
+        table = _tool_table(_read_toml(pyproject), pyproject)
+        if table is not None:
+            return pyproject, table, "[tool.classifier]"
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 at byte {exc.start}", hint="save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}", hint="fix the TOML syntax at that line") from None
+
+
+def _tool_table(data: Mapping[str, Any], path: Path) -> dict[str, Any] | None:
+    tool = data.get("tool", {})
+    table = tool.get("classifier") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.classifier] must be a table", hint="write it as [tool.classifier]")
+    return table
+
+
+def config_schema() -> dict[str, Any]:
+    text = resources.files("classifier").joinpath("schemas/config.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _validate(table: Mapping[str, Any], origin: str) -> None:
+    import jsonschema  # only a repository with a configuration file pays for this import
+
+    validator = jsonschema.Draft202012Validator(config_schema())
+    errors = sorted(validator.iter_errors(table), key=lambda e: (list(e.absolute_path), e.message))
+    if errors:
+        raise ConfigError(_describe(errors[0], origin), hint="see the Configuration section of the README")
+
+
+def _describe(error: Any, origin: str) -> str:
+    where = ".".join(str(part) for part in error.absolute_path)
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        key = ".".join(filter(None, [where, unknown[0] if unknown else ""]))
+        return f"{origin}: unknown key '{key}'"
+    return f"{origin}: {where or 'table'}: {error.message}"
+
+
+def _fail_on(value: str) -> Label | None:
+    return None if value == "none" else Label(value)
+
+
+def _globs(values: Any, origin: str) -> tuple[str, ...]:
+    globs = tuple(values)
+    for glob in globs:
+        try:
+            compile_glob(glob)
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}: {exc.message}", hint=exc.hint) from None
+    return globs
+
+
+def _rule_id(key: str, origin: str, where: str) -> str:
+    from classifier.rules.catalogue import resolve
+
+    rule = resolve(key)
+    if rule is None:
+        raise ConfigError(f"{origin}: {where}: unknown rule '{key}'", hint="`classify rules` lists every id and name")
+    return rule.id
+
+
+def _severities(table: Mapping[str, str], origin: str) -> dict[str, Severity]:
+    return {_rule_id(key, origin, "severity"): Severity(value) for key, value in table.items()}
+
+
+def _ignore(entry: Mapping[str, Any], origin: str) -> Ignore:
+    return Ignore(
+        rule=_rule_id(entry["rule"], origin, "ignore"),
+        reason=entry["reason"],
+        paths=_globs(entry.get("paths", ()), origin),
+    )
+
+
+def _files(table: Mapping[str, Any], origin: str) -> FilesConfig:
+    defaults = FilesConfig()
+    return FilesConfig(
+        documentation=_globs(table.get("documentation", defaults.documentation), origin),
+        observability=tuple(table.get("observability", defaults.observability)),
+    )

@@ -1,0 +1,41 @@
+"""Reporters: one module per output format, each ``render(report, options) -> str``.
+
+Only this package and the CLI print or format. Modules are imported on demand,
+so a run that writes text never loads the SARIF or XML code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from classifier.model import Report
+
+# Explicit and greppable: format name -> module.
+REPORTERS: dict[str, str] = {
+    "text": "classifier.report.text",
+    "json": "classifier.report.json",
+    "markdown": "classifier.report.markdown",
+    "github": "classifier.report.github",
+    "sarif": "classifier.report.sarif",
+    "junit": "classifier.report.junit",
+    "gitlab": "classifier.report.gitlab",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How to render: colour (text only) and the annotation cap (github only)."""
+
+    color: bool = False
+    max_annotations_per_level: int = 10
+
+
+class Reporter(Protocol):
+    def render(self, report: Report, options: RenderOptions) -> str: ...
+
+
+def render(format_name: str, report: Report, options: RenderOptions) -> str:
+    module: Reporter = importlib.import_module(REPORTERS[format_name])  # type: ignore[assignment]
+    return module.render(report, options)

@@ -1,0 +1,52 @@
+"""Small pieces every reporter words the same way."""
+
+from __future__ import annotations
+
+from classifier.model import Finding, Label, Report, Violation
+
+LABEL_ORDER = (Label.BREAKING, Label.ADDITIVE, Label.NON_BREAKING)
+
+
+def label_name(report: Report) -> str:
+    """The overall label, or ``none`` when nothing was found."""
+    return report.label.value if report.label else "none"
+
+
+def status_name(report: Report) -> str:
+    return "passed" if report.passed else "failed"
+
+
+def fail_on_name(report: Report) -> str:
+    return report.fail_on.value if report.fail_on else "none"
+
+
+def counts(report: Report) -> dict[str, int]:
+    """Findings per label plus violations and compared files, in display order."""
+    result = {label.value: report.count(label) for label in LABEL_ORDER}
+    result["violations"] = len(report.violations)
+    result["files"] = report.files_compared
+    return result
+
+
+def summary_line(report: Report) -> str:
+    c = counts(report)
+    parts = [f"{c[label.value]} {label.value}" for label in LABEL_ORDER]
+    parts.append(f"{c['violations']} violation{'s' if c['violations'] != 1 else ''}")
+    return ", ".join(parts)
+
+
+def location_text(item: Finding | Violation) -> str:
+    return f"{item.path}:{item.line}" if item.line else item.path
+
+
+def annotation_level(item: Finding | Violation) -> str:
+    """``error`` for what blocks, ``warning`` for breaking or warned, else ``notice``."""
+    if isinstance(item, Violation) or item.blocking:
+        return "error"
+    if item.label is Label.BREAKING or item.severity.value == "warning":
+        return "warning"
+    return "notice"
+
+
+def revision_text(name: str, sha: str | None) -> str:
+    return f"{name} @ {sha[:12]}" if sha else name

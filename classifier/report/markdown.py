@@ -1,0 +1,56 @@
+"""Markdown for job summaries and pull-request comments."""
+
+from __future__ import annotations
+
+from classifier.model import Finding, Report, Violation
+from classifier.report import RenderOptions
+from classifier.report.common import counts, fail_on_name, label_name, revision_text, status_name
+
+MAX_ROWS = 200
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    icon = "✅" if report.passed else "❌"
+    lines = [
+        f"## {icon} classify: **{label_name(report)}** — {status_name(report)}",
+        "",
+        f"Base `{revision_text(report.base.name, report.base.sha)}` ({_cell(report.base.how)}) · "
+        f"head `{revision_text(report.head.name, report.head.sha)}` · fail on `{fail_on_name(report)}`",
+        "",
+        "| breaking | additive | non-breaking | violations | files compared |",
+        "|---:|---:|---:|---:|---:|",
+        "| " + " | ".join(str(n) for n in counts(report).values()) + " |",
+        "",
+    ]
+    if report.violations:
+        lines += ["### Violations", "", "| rule | location | message |", "|---|---|---|"]
+        lines += [_violation_row(v) for v in report.violations[:MAX_ROWS]]
+        lines += _more(len(report.violations)) + [""]
+    if report.findings:
+        lines += ["### Findings", "", "| label | rule | location | message |", "|---|---|---|---|"]
+        lines += [_finding_row(f) for f in report.findings[:MAX_ROWS]]
+        lines += _more(len(report.findings)) + [""]
+    return "\n".join(lines)
+
+
+def _finding_row(finding: Finding) -> str:
+    label = f"**{finding.label.value}**" if finding.blocking else finding.label.value
+    return f"| {label} | `{finding.rule}` {finding.name} | {_where(finding)} | {_cell(finding.message)} |"
+
+
+def _violation_row(violation: Violation) -> str:
+    return f"| `{violation.rule}` {violation.name} | {_where(violation)} | {_cell(violation.message)} |"
+
+
+def _where(item: Finding | Violation) -> str:
+    text = f"{item.path}:{item.line}" if item.line else item.path
+    return f"`{_cell(text)}`"
+
+
+def _more(total: int) -> list[str]:
+    return [f"", f"… and {total - MAX_ROWS} more in the JSON report."] if total > MAX_ROWS else []
+
+
+def _cell(text: str) -> str:
+    """Keep a table cell on one line and its pipes literal."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")

@@ -1,0 +1,100 @@
+"""Where the bytes come from: two revisions of a tree and the files that differ.
+
+A ``Source`` answers three questions and nothing else: which files changed,
+what a path holds at one side, and which paths exist under a folder at one
+side. Surfaces read everything through it, so a ``$ref`` or a migration's
+parent is always read at the same revision as the file that names it.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from typing import Protocol
+
+from classifier.errors import SourceError
+from classifier.model import Revision, Side
+
+
+@dataclass(frozen=True, slots=True)
+class FilePair:
+    """One changed file: its path and blob at each side (``None`` where absent).
+
+    ``status`` is ``added``, ``deleted``, ``modified``, ``renamed`` or
+    ``type-changed``. Blob ids are git object ids where known; two equal blob ids
+    mean equal content, so the file need not be read at all.
+    """
+
+    status: str
+    base_path: str | None
+    head_path: str | None
+    base_blob: str | None = None
+    head_blob: str | None = None
+    base_mode: str | None = None
+    head_mode: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The path the user sees now: the head path, or the base path if deleted."""
+        return self.head_path if self.head_path is not None else str(self.base_path)
+
+    def path_at(self, side: Side) -> str | None:
+        return self.base_path if side is Side.BASE else self.head_path
+
+    @property
+    def is_submodule(self) -> bool:
+        return GITLINK_MODE in (self.base_mode, self.head_mode)
+
+
+GITLINK_MODE = "160000"
+SYMLINK_MODE = "120000"
+
+
+class Source(Protocol):
+    """Two revisions of one tree."""
+
+    base: Revision
+    head: Revision
+
+    def changed_files(self) -> list[FilePair]:
+        """Every file that differs between base and head, renames detected."""
+        ...
+
+    def read(self, side: Side, path: str) -> bytes | None:
+        """The content of ``path`` at ``side``, or ``None`` when it does not exist there."""
+        ...
+
+    def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
+        """One side of a changed file (by blob id where the source has one)."""
+        ...
+
+    def list_files(self, side: Side, under: str) -> list[str]:
+        """Every file path below the folder ``under`` ('' for the whole tree) at ``side``."""
+        ...
+
+    def close(self) -> None:
+        """Release helper processes."""
+        ...
+
+
+def looks_binary(data: bytes) -> bool:
+    """Git's own heuristic: a NUL byte in the first 8,000 bytes means binary."""
+    return b"\0" in data[:8000]
+
+
+def decode_text(data: bytes, path: str, side: Side) -> str:
+    """Decode a text file as UTF-8 (a BOM is allowed) or say exactly why not.
+
+    Raises:
+        SourceError: the bytes are not valid UTF-8; the message names the file,
+            the side and the byte offset.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path} ({side.value}): not valid UTF-8 at byte {exc.start}",
+            hint="save the file as UTF-8, or exclude it in [tool.classifier] exclude",
+        ) from None

@@ -1,0 +1,44 @@
+"""Surfaces: one per kind of file, each parsing and diffing into ``Change`` facts.
+
+A surface is built from the configuration, claims the changed files it
+understands, and compares them through the ``Source`` (so it can read any other
+file at the same revision). Surfaces are tried in the order below; the first
+to claim a file owns it, and ``files`` takes whatever is left. A surface's
+package imports nothing heavy at import time: parsers are loaded only when it
+has a file to compare.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Iterator, Protocol, Sequence
+
+from classifier.model import Change
+from classifier.policy.config import Config
+from classifier.sources import FilePair, Source
+
+
+class Surface(Protocol):
+    name: str
+
+    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
+        """The subset of ``pairs`` this surface compares."""
+        ...
+
+    def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
+        """The facts about how the claimed files changed."""
+        ...
+
+
+# Explicit and ordered: surface name -> "module:factory". ``files`` stays last.
+SURFACES: dict[str, str] = {
+    "files": "classifier.surfaces.files:FilesSurface",
+}
+
+
+def build_surfaces(config: Config) -> list[Surface]:
+    surfaces: list[Surface] = []
+    for target in SURFACES.values():
+        module_name, factory = target.split(":")
+        surfaces.append(getattr(importlib.import_module(module_name), factory)(config))
+    return surfaces

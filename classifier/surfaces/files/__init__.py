@@ -1,0 +1,75 @@
+"""The generic surface: every changed file that no contract surface claims.
+
+Each file gets one ``Change`` whose kind says what sort of edit it was:
+``documentation`` (docs files; Python comments and docstrings), ``observability``
+(only logging, metrics or tracing calls), ``internal-change`` (anything else),
+``added``, ``deleted``, ``renamed`` (content unchanged), ``binary``, ``submodule``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from classifier.model import Change, Location, Side
+from classifier.policy.config import Config, FilesConfig
+from classifier.policy.globs import match_any
+from classifier.sources import FilePair, Source, looks_binary
+
+SURFACE = "files"
+
+
+class FilesSurface:
+    """Labels every remaining file; it claims all it is offered."""
+
+    name = SURFACE
+
+    def __init__(self, config: Config) -> None:
+        self.config: FilesConfig = config.files
+
+    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
+        return list(pairs)
+
+    def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
+        for pair in pairs:
+            yield self._change(pair, source)
+
+    def _change(self, pair: FilePair, source: Source) -> Change:
+        if pair.is_submodule:
+            return _make(pair, "submodule", status=pair.status)
+        if match_any(pair.path, self.config.documentation):
+            return _make(pair, "documentation", status=pair.status, detail="documentation file")
+        if pair.status in ("added", "deleted"):
+            return _make(pair, pair.status)
+        if pair.status == "renamed" and pair.base_blob == pair.head_blob and pair.base_blob:
+            return _make(pair, "renamed", old_path=pair.base_path)
+        return self._content_change(pair, source)
+
+    def _content_change(self, pair: FilePair, source: Source) -> Change:
+        old = source.read_blob(Side.BASE, pair) or b""
+        new = source.read_blob(Side.HEAD, pair) or b""
+        if looks_binary(old) or looks_binary(new):
+            return _make(pair, "binary", status=pair.status)
+        if pair.path.endswith((".py", ".pyi")):
+            from classifier.surfaces.files.python import classify_python
+
+            kind, detail, line = classify_python(old, new, self.config.observability)
+        else:
+            kind, detail, line = "internal-change", "text changed", first_changed_line(old, new)
+        detail = f"renamed from {pair.base_path}; {detail}" if pair.status == "renamed" else detail
+        return _make(pair, kind, line=line, status=pair.status, detail=detail)
+
+
+def first_changed_line(old: bytes, new: bytes) -> int | None:
+    """The 1-based line of the head file where it first differs from the base."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    for number, (a, b) in enumerate(zip(old_lines, new_lines), start=1):
+        if a != b:
+            return number
+    shorter = min(len(old_lines), len(new_lines))
+    return min(shorter + 1, max(len(new_lines), 1)) if new_lines else None
+
+
+def _make(pair: FilePair, kind: str, line: int | None = None, **fields: object) -> Change:
+    deleted = pair.head_path is None
+    location = Location(pair.path, line, Side.BASE if deleted else Side.HEAD)
+    return Change(surface=SURFACE, kind=kind, subject=kind, location=location, fields=fields)
