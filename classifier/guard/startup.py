@@ -1,0 +1,125 @@
+"""Run every startup guard, report every failure at once, refuse once.
+
+Like Django's system checks and unlike first-failure validators: a deploy
+with three mistakes learns about all three in one attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from classifier.guard.artifact import ReleaseArtifact, check_artifact, is_revision_list
+from classifier.guard.config import GuardConfig
+from classifier.guard.findings import GuardFinding, StartupRefused
+from classifier.guard.guards import ENVIRONMENT_GUARDS, GuardContext
+from classifier.guard.heads import check_heads
+from classifier.guard.redaction import Redactor
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+logger = logging.getLogger("classifier.guard")
+
+
+@dataclass(frozen=True, slots=True)
+class StartupReport:
+    """The outcome of one guard run.
+
+    Attributes:
+        artifact: The release artifact read from the environment.
+        findings: Unsuppressed findings, errors and warnings, in guard order.
+        suppressed: Findings silenced by ``GuardConfig.suppress``.
+    """
+
+    artifact: ReleaseArtifact
+    findings: tuple[GuardFinding, ...]
+    suppressed: tuple[GuardFinding, ...]
+
+    @property
+    def errors(self) -> tuple[GuardFinding, ...]:
+        """The findings that refuse startup."""
+        return tuple(finding for finding in self.findings if finding.blocking)
+
+    @property
+    def passed(self) -> bool:
+        """Whether startup may proceed."""
+        return not self.errors
+
+
+def redactor_for(config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None) -> Redactor:
+    """The redactor for one environment, also hiding the database password."""
+    password = engine.url.password if engine is not None else None
+    return Redactor.for_environ(
+        environ, (*config.secrets, *config.required_secrets), [str(password)] if password else []
+    )
+
+
+def evaluate_startup(config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None) -> StartupReport:
+    """Run every guard and log what is allowed but notable.
+
+    Warnings (explicit unsigned modes) and every suppression are logged at
+    warning level on the ``classifier.guard`` logger; errors are left to the
+    caller, which reports or raises them.
+
+    Args:
+        config: The application's guard configuration.
+        environ: The environment to check, usually ``os.environ``.
+        engine: The application's database; ``None`` skips database guards.
+    """
+    redactor = redactor_for(config, environ, engine)
+    artifact = ReleaseArtifact.from_env(environ)
+    context = GuardContext(config, artifact, redactor)
+    findings = check_artifact(environ, redactor)
+    for guard in ENVIRONMENT_GUARDS:
+        findings.extend(guard(environ, context))
+    head = artifact.expected_alembic_head
+    expected = artifact.expected_heads if head is not None and is_revision_list(head) else None
+    findings.extend(check_heads(engine, config, expected, redactor))
+    kept = tuple(finding for finding in findings if finding.id not in config.suppress)
+    suppressed = tuple(finding for finding in findings if finding.id in config.suppress)
+    for finding in suppressed:
+        logger.warning("release guard %s suppressed by configuration: %s: %s", finding.id, finding.key, finding.message)
+    for finding in kept:
+        if not finding.blocking:
+            logger.warning("release guard %s: %s: %s", finding.id, finding.key, finding.message)
+    return StartupReport(artifact, kept, suppressed)
+
+
+def check_startup(config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None) -> list[GuardFinding]:
+    """Run every startup guard and return every finding.
+
+    Args:
+        config: The application's guard configuration.
+        environ: The environment to check, usually ``os.environ``.
+        engine: The application's database; ``None`` skips database guards
+            (and refuses with ``release.E017`` if ``EXPECTED_ALEMBIC_HEAD`` is set).
+
+    Returns:
+        Every unsuppressed finding in guard order: ``E`` ids refuse startup,
+        ``W`` ids are allowed (and were logged).
+    """
+    return list(evaluate_startup(config, environ, engine).findings)
+
+
+def enforce_startup(config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None) -> ReleaseArtifact:
+    """Refuse to start unless every guard passes.
+
+    Args:
+        config: The application's guard configuration.
+        environ: The environment to check, usually ``os.environ``.
+        engine: The application's database.
+
+    Returns:
+        The valid release artifact, ready for ``record_startup``.
+
+    Raises:
+        StartupRefused: One exception listing every blocking finding.
+    """
+    report = evaluate_startup(config, environ, engine)
+    if not report.passed:
+        raise StartupRefused(report.errors)
+    return report.artifact
+
