@@ -71,9 +71,11 @@ RULES: tuple[Rule, ...] = (
     Rule("GEN007", "binary-file-changed", "files", _NB, _ERR,
          "A binary file outside every API contract changed.",
          "binary file {status}"),
-    Rule("GEN008", "submodule-changed", "files", _NB, _ERR,
-         "A git submodule now points at another commit.",
-         "submodule {status}"),
+    # -- openapi: OAS1xx paths and operations, OAS2xx parameters, OAS3xx request bodies,
+    #    OAS4xx responses, OAS5xx schemas, OAS6xx security, OAS7xx lifecycle, OAS8xx contract classes
+    # -- error_codes: ERC1xx error tables, ERC2xx contract constants
+    # -- migrations: MIG1xx applied migrations, MIG2xx graph, MIG3xx new operations,
+    #    MIG4xx rerun safety, MIG5xx trust preservation
 )
 
 

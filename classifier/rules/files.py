@@ -14,7 +14,6 @@ RULE_FOR_KIND: dict[str, str] = {
     "deleted": "GEN005",
     "renamed": "GEN006",
     "binary": "GEN007",
-    "submodule": "GEN008",
 }
 
 EMITS = frozenset(RULE_FOR_KIND.values())

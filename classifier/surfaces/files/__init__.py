@@ -3,7 +3,7 @@
 Each file gets one ``Change`` whose kind says what sort of edit it was:
 ``documentation`` (docs files; Python comments and docstrings), ``observability``
 (only logging, metrics or tracing calls), ``internal-change`` (anything else),
-``added``, ``deleted``, ``renamed`` (content unchanged), ``binary``, ``submodule``.
+``added``, ``deleted``, ``renamed`` (content unchanged), ``binary``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class FilesSurface:
 
     def _change(self, pair: FilePair, source: Source) -> Change:
         if pair.is_submodule:
-            return _make(pair, "submodule", status=pair.status)
+            # A submodule is another repository's contract, not this one's.
+            return _make(pair, "internal-change", status=pair.status, detail=f"submodule {pair.status}")
         if match_any(pair.path, self.config.documentation):
             return _make(pair, "documentation", status=pair.status, detail="documentation file")
         if pair.status in ("added", "deleted"):

@@ -133,7 +133,8 @@ class _ObservabilityStripper(ast.NodeTransformer):
         # ``with tracer.start_as_current_span("x"): body`` is just ``body`` traced.
         self.generic_visit(node)
         if all(self._is_observability_call(item.context_expr) and item.optional_vars is None for item in node.items):
-            return node.body
+            # Drop the placeholder a fully stripped body received.
+            return [statement for statement in node.body if not isinstance(statement, ast.Pass)]
         return node
 
     def generic_visit(self, node: ast.AST) -> ast.AST:

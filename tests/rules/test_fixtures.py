@@ -1,0 +1,74 @@
+"""One runner for every rule fixture: ``fixtures/<ID>/<fires_*|quiet_*>/``.
+
+Each case holds ``base/`` and ``head/`` trees (either may be absent: empty),
+an optional ``config.toml`` (a ``[tool.classifier]``-style table) and
+``expected.json``: ``{"select": [...], "findings": [...]}``. The exact list of
+findings of the selected rules is compared, messages included. Run pytest with
+``--update-expected`` to rewrite the files after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier.check import run_check
+from classifier.policy.config import Config, parse_config
+from classifier.sources.directory import DirectorySource
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(p for p in FIXTURES.glob("*/*") if p.is_dir())
+
+
+def run_case(case: Path, tmp_path: Path, select: list[str]) -> list[dict[str, object]]:
+    base = case / "base" if (case / "base").is_dir() else tmp_path / "empty-base"
+    head = case / "head" if (case / "head").is_dir() else tmp_path / "empty-head"
+    base.mkdir(exist_ok=True)
+    head.mkdir(exist_ok=True)
+    config = _config(case)
+    report = run_check(DirectorySource(base, head), config)
+    items = [*report.findings, *report.violations]
+    return [
+        {
+            "rule": item.rule,
+            "path": item.path,
+            "line": item.line,
+            "label": getattr(item, "label").value if hasattr(item, "label") else "violation",
+            "message": item.message,
+        }
+        for item in items
+        if any(item.rule.startswith(prefix) for prefix in select)
+    ]
+
+
+def _config(case: Path) -> Config:
+    path = case / "config.toml"
+    if not path.is_file():
+        return Config()
+    return parse_config(tomllib.loads(path.read_text("utf-8")), origin=str(path))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
+def test_rule_fixture(case: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    expected_file = case / "expected.json"
+    expected = json.loads(expected_file.read_text("utf-8")) if expected_file.is_file() else {}
+    select = expected.get("select", [case.parent.name])
+    actual = run_case(case, tmp_path, select)
+    if request.config.getoption("--update-expected"):
+        expected_file.write_text(json.dumps({"select": select, "findings": actual}, indent=2) + "\n", "utf-8")
+        return
+    assert expected_file.is_file(), f"{case} has no expected.json; run pytest --update-expected and review it"
+    assert actual == expected["findings"]
+    if case.name.startswith("fires_"):
+        assert actual, f"{case.name} must fire"
+    else:
+        assert case.name.startswith("quiet_"), f"{case.name}: case folders are named fires_* or quiet_*"
+        assert not actual, f"{case.name} must stay quiet"
