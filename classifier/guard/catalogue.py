@@ -122,7 +122,7 @@ _RULES: Final = (
     GuardRule(
         "release.E016",
         "script-heads-differ",
-        "The code's migration scripts end at other heads than EXPECTED_ALEMBIC_HEAD.",
+        "The code's migration scripts cannot be read, or end at other heads than EXPECTED_ALEMBIC_HEAD.",
         "Build the release artifact from this code's `alembic heads`.",
     ),
     GuardRule(

@@ -75,7 +75,8 @@ class Readiness:
         config: The application's guard configuration.
         environ: The environment the process started with.
         engine: The application's database, or ``None`` if it has none.
-        startup: The startup guard outcome; evaluated here when omitted.
+        startup: The startup guard outcome; evaluated here (without logging)
+            when omitted.
     """
 
     def __init__(
@@ -87,7 +88,8 @@ class Readiness:
     ) -> None:
         self.config = config
         self.engine = engine
-        self.startup = startup or evaluate_startup(config, environ, engine)
+        # Re-run silently: the application's own check_startup/enforce_startup logged it already.
+        self.startup = startup or evaluate_startup(config, environ, engine, log=False)
         self._redactor = redactor_for(config, environ, engine)
         self._scripts, self._expected = self._target(self.startup)
 

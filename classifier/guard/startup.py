@@ -57,7 +57,9 @@ def redactor_for(config: GuardConfig, environ: Mapping[str, str], engine: Engine
     )
 
 
-def evaluate_startup(config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None) -> StartupReport:
+def evaluate_startup(
+    config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None, *, log: bool = True
+) -> StartupReport:
     """Run every guard and log what is allowed but notable.
 
     Warnings (explicit unsigned modes) and every suppression are logged at
@@ -68,6 +70,7 @@ def evaluate_startup(config: GuardConfig, environ: Mapping[str, str], engine: En
         config: The application's guard configuration.
         environ: The environment to check, usually ``os.environ``.
         engine: The application's database; ``None`` skips database guards.
+        log: Whether to log; off when re-evaluating what was logged already.
     """
     redactor = redactor_for(config, environ, engine)
     artifact = ReleaseArtifact.from_env(environ)
@@ -80,9 +83,9 @@ def evaluate_startup(config: GuardConfig, environ: Mapping[str, str], engine: En
     findings.extend(check_heads(engine, config, expected, redactor))
     kept = tuple(finding for finding in findings if finding.id not in config.suppress)
     suppressed = tuple(finding for finding in findings if finding.id in config.suppress)
-    for finding in suppressed:
+    for finding in suppressed if log else ():
         logger.warning("release guard %s suppressed by configuration: %s: %s", finding.id, finding.key, finding.message)
-    for finding in kept:
+    for finding in kept if log else ():
         if not finding.blocking:
             logger.warning("release guard %s: %s: %s", finding.id, finding.key, finding.message)
     return StartupReport(artifact, kept, suppressed)
