@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from classifier.model import Report
+from classifier.rules.catalogue import RULES, Rule
 
 # Explicit and greppable: format name -> module.
 REPORTERS: dict[str, str] = {
@@ -26,10 +27,15 @@ REPORTERS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """How to render: colour (text only) and the annotation cap (github only)."""
+    """How to render: colour (text), the annotation cap (github), the rule table (sarif, junit)."""
 
     color: bool = False
     max_annotations_per_level: int = 10
+    rules: tuple[Rule, ...] = RULES
+
+    @property
+    def active_rules(self) -> list[Rule]:
+        return [rule for rule in self.rules if rule.status != "removed"]
 
 
 class Reporter(Protocol):

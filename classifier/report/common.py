@@ -48,5 +48,10 @@ def annotation_level(item: Finding | Violation) -> str:
     return "notice"
 
 
+def one_line(text: str) -> str:
+    """Text safe for one terminal line: control characters (newlines, escape codes) shown as ``\\xNN``."""
+    return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
+
+
 def revision_text(name: str, sha: str | None) -> str:
     return f"{name} @ {sha[:12]}" if sha else name

@@ -12,7 +12,6 @@ from xml.etree import ElementTree as ET
 from classifier.model import Finding, Report, Violation
 from classifier.report import RenderOptions
 from classifier.report.common import location_text
-from classifier.rules.catalogue import RULES
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -22,7 +21,7 @@ def render(report: Report, options: RenderOptions) -> str:
         blocking[violation.rule].append(violation)
     for finding in report.findings:
         (blocking[finding.rule] if finding.blocking else noted[finding.rule]).append(finding)
-    active = [rule for rule in RULES if rule.status != "removed"]
+    active = options.active_rules
     failures = sum(1 for rule in active if blocking[rule.id])
     suite = ET.Element("testsuite", name="classify", tests=str(len(active)), failures=str(failures), errors="0", skipped="0")
     for rule in active:

@@ -10,14 +10,14 @@ from classifier import __version__
 from classifier.model import Finding, Report, Violation
 from classifier.report import RenderOptions
 from classifier.report.common import annotation_level
-from classifier.rules.catalogue import RULES, Rule
+from classifier.rules.catalogue import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"error": "error", "warning": "warning", "notice": "note"}
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    active = [rule for rule in RULES if rule.status != "removed"]
+    active = options.active_rules
     index = {rule.id: position for position, rule in enumerate(active)}
     items: list[Finding | Violation] = [*report.violations, *report.findings]
     document = {
@@ -67,7 +67,7 @@ def _default_level(rule: Rule) -> str:
 def _result(item: Finding | Violation, index: dict[str, int]) -> dict[str, Any]:
     return {
         "ruleId": item.rule,
-        "ruleIndex": index[item.rule],
+        **({"ruleIndex": index[item.rule]} if item.rule in index else {}),
         "level": _LEVELS[annotation_level(item)],
         "message": {"text": item.message},
         "locations": [

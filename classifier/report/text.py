@@ -9,7 +9,7 @@ from itertools import groupby
 
 from classifier.model import Finding, Report, Violation
 from classifier.report import RenderOptions
-from classifier.report.common import fail_on_name, label_name, revision_text, summary_line
+from classifier.report.common import fail_on_name, label_name, one_line, revision_text, summary_line
 
 _COLOURS = {
     "breaking": "\033[31m",
@@ -53,7 +53,7 @@ def _grouped_findings(findings: tuple[Finding, ...], paint: Painter) -> list[str
     for surface, in_surface in groupby(findings, key=lambda f: f.surface):
         lines.append(paint("bold", surface))
         for path, in_file in groupby(in_surface, key=lambda f: f.path):
-            lines.append(f"  {path}")
+            lines.append(f"  {one_line(path)}")
             lines.extend(_finding_line(f, paint) for f in in_file)
         lines.append("")
     return lines
@@ -63,12 +63,12 @@ def _finding_line(finding: Finding, paint: Painter) -> str:
     where = f"line {finding.line}: " if finding.line else ""
     marker = " [blocks]" if finding.blocking else ""
     label = paint(finding.label.value, f"{finding.label.value:<13}")
-    return f"    {label} {finding.rule} {finding.name}  {where}{finding.message}{marker}"
+    return f"    {label} {finding.rule} {finding.name}  {where}{one_line(finding.message)}{marker}"
 
 
 def _violation_line(violation: Violation, paint: Painter) -> str:
-    where = f"{violation.path}:{violation.line}" if violation.line else violation.path
-    return f"  {paint('violation', violation.rule)} {violation.name}  {where}: {violation.message}"
+    where = one_line(f"{violation.path}:{violation.line}" if violation.line else violation.path)
+    return f"  {paint('violation', violation.rule)} {violation.name}  {where}: {one_line(violation.message)}"
 
 
 def _result_line(report: Report, paint: Painter) -> str:

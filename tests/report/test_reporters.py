@@ -1,0 +1,139 @@
+"""Golden-output tests: one canonical report rendered in every format.
+
+Run pytest with ``--update-expected`` to rewrite the golden files after a
+deliberate change, then review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from classifier.model import Finding, Label, Location, Report, Revision, Severity, Side, Violation
+from classifier.report import REPORTERS, RenderOptions, render
+from classifier.rules.catalogue import RULES, Rule
+
+GOLDEN = Path(__file__).parent / "golden"
+SCHEMAS = Path(__file__).parents[2] / "classifier" / "schemas"
+EXTENSIONS = {
+    "text": "txt",
+    "json": "json",
+    "markdown": "md",
+    "github": "github.txt",
+    "sarif": "sarif.json",
+    "junit": "junit.xml",
+    "gitlab": "gitlab.json",
+}
+
+# A fixed rule table, so golden files do not change whenever the real catalogue grows.
+TEST_RULES = (
+    Rule("CLS901", "operation-removed", "openapi", Label.BREAKING, Severity.ERROR,
+         "An operation was removed.", "{method} {route} was removed"),
+    Rule("CLS902", "endpoint-added", "openapi", Label.ADDITIVE, Severity.ERROR,
+         "An operation was added.", "{method} {route} was added"),
+    Rule("CLS903", "documentation-changed", "files", Label.NON_BREAKING, Severity.ERROR,
+         "Documentation changed.", "documentation {status}"),
+    Rule("CLS904", "applied-migration-edited", "migrations", Label.BREAKING, Severity.ERROR,
+         "An applied migration was edited.", "{summary}", kind="violation"),
+    Rule("CLS905", "retired-rule", "files", Label.NON_BREAKING, Severity.ERROR,
+         "Retired.", "retired", status="removed"),
+)
+
+
+def _finding(rule: str, label: Label, path: str, line: int | None, message: str, blocking: bool) -> Finding:
+    name = {r.id: r.name for r in TEST_RULES}[rule]
+    return Finding(
+        rule=rule, name=name, label=label, severity=Severity.ERROR, surface="openapi" if rule != "CLS903" else "files",
+        location=Location(path, line, Side.BASE if "removed" in message else Side.HEAD),
+        subject=message.split(" was")[0], message=message, blocking=blocking,
+    )
+
+
+def canonical_report() -> Report:
+    findings = (
+        _finding("CLS901", Label.BREAKING, "api/openapi.yaml", 14, "GET /users/{id} was removed", True),
+        _finding("CLS902", Label.ADDITIVE, "api/openapi.yaml", 40, "POST /users, /teams: 100% new | piped", False),
+        _finding("CLS903", Label.NON_BREAKING, "docs/a,b: c.md", None, "documentation modified\nsecond line", False),
+    )
+    violation = Violation(
+        rule="CLS904", name="applied-migration-edited", surface="migrations",
+        location=Location("migrations/versions/0001_init.py", 12, Side.HEAD), subject="0001",
+        message="upgrade(): op.add_column nullable=True → nullable=False", related=("abc",),
+    )
+    return Report(
+        base=Revision("main", "1" * 40, "--base; merge-base of main (222222222222) and the head"),
+        head=Revision("working tree", "3" * 40, "working tree on top of HEAD"),
+        findings=findings,
+        violations=(violation,),
+        fail_on=Label.BREAKING,
+        files_compared=3,
+    )
+
+
+@pytest.mark.parametrize("format_name", sorted(REPORTERS))
+def test_reporter_golden_output(format_name: str, request: pytest.FixtureRequest) -> None:
+    text = render(format_name, canonical_report(), RenderOptions(rules=TEST_RULES))
+    golden = GOLDEN / f"report.{EXTENSIONS[format_name]}"
+    if request.config.getoption("--update-expected"):
+        golden.write_text(text, "utf-8")
+    assert text == golden.read_text("utf-8")
+
+
+def test_text_colour_only_when_asked() -> None:
+    plain = render("text", canonical_report(), RenderOptions(color=False))
+    coloured = render("text", canonical_report(), RenderOptions(color=True))
+    assert "\033[" not in plain
+    assert "\033[31m" in coloured and plain != coloured
+
+
+def test_json_report_validates_against_its_schema() -> None:
+    schema = json.loads((SCHEMAS / "report.schema.json").read_text("utf-8"))
+    document = json.loads(render("json", canonical_report(), RenderOptions()))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert document["label"] == "breaking" and document["status"] == "failed"
+    assert document["counts"] == {"breaking": 1, "additive": 1, "non-breaking": 1, "violations": 1, "files": 3}
+
+
+def test_empty_report_validates_and_is_labelled_none() -> None:
+    schema = json.loads((SCHEMAS / "report.schema.json").read_text("utf-8"))
+    report = Report(Revision("main", "1" * 40, "--base"), Revision("HEAD", "1" * 40, "--head"), (), (), Label.BREAKING, 0)
+    document = json.loads(render("json", report, RenderOptions()))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert (document["label"], document["status"]) == ("none", "passed")
+
+
+def test_sarif_has_every_field_code_scanning_requires() -> None:
+    document = json.loads(render("sarif", canonical_report(), RenderOptions()))
+    assert document["version"] == "2.1.0" and document["$schema"].endswith("sarif-2.1.0.json")
+    run = document["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "classify" and driver["version"]
+    assert [rule["id"] for rule in driver["rules"]] == [r.id for r in RULES if r.status != "removed"]
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["help"]["markdown"]
+    for result in run["results"]:
+        assert result["message"]["text"] and result["ruleId"] and result["level"] in ("error", "warning", "note")
+        location = result["locations"][0]["physicalLocation"]
+        assert not location["artifactLocation"]["uri"].startswith("/")
+        assert location["region"]["startLine"] >= 1
+        assert len(result["partialFingerprints"]["classify/v1"]) == 16
+
+
+def test_github_annotations_are_capped_per_level() -> None:
+    report = canonical_report()
+    many = tuple(
+        _finding("CLS901", Label.BREAKING, f"api/{n}.yaml", n + 1, f"GET /r{n} was removed", True) for n in range(13)
+    )
+    lines = render("github", Report(report.base, report.head, many, (), Label.BREAKING, 13), RenderOptions()).splitlines()
+    assert sum(1 for line in lines if line.startswith("::error ")) == 10
+    assert "classify: 3 more error annotation(s) not shown; see the job summary" in lines
+
+
+def test_github_escapes_properties_and_data() -> None:
+    from classifier.report.github import escape_data, escape_property
+
+    assert escape_data("100%\r\nnext") == "100%25%0D%0Anext"
+    assert escape_property("a,b: c") == "a%2Cb%3A c"
