@@ -1,11 +1,18 @@
-"""Helpers shared by the guard tests: a valid release environment, Alembic projects."""
+"""Helpers shared by the guard tests: a valid release environment, Alembic projects, HTTP servers."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import socket
 import textwrap
+import threading
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import sqlalchemy as sa
 from alembic import command
@@ -83,3 +90,148 @@ class AlembicProject:
         with engine.begin() as connection:
             config.attributes.update(connection=connection, **opts)
             command.upgrade(config, target)
+
+
+class AsgiTestServer:
+    """A tiny HTTP/1.1 server for one ASGI app on 127.0.0.1, run on its own thread.
+
+    Enough of HTTP for probes: one request per connection, no request body.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> AsgiTestServer:
+        self._thread.start()
+        self._ready.wait(5)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self.loop.run_forever()
+        server.close()
+        self.loop.run_until_complete(server.wait_closed())
+        self.loop.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        method, target, _ = head[0].split(" ", 2)
+        path, _, query = target.partition("?")
+        headers = [tuple(line.lower().split(": ", 1)) for line in head[1:] if line]
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+            "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+            "query_string": query.encode(), "headers": [(k.encode(), v.encode()) for k, v in headers],
+            "client": writer.get_extra_info("peername"), "server": ("127.0.0.1", self.port),
+        }
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await self.app(scope, receive, send)
+        start = sent[0]
+        body = b"".join(message.get("body", b"") for message in sent[1:])
+        lines = [f"HTTP/1.1 {start['status']} X"]
+        lines += [f"{k.decode()}: {v.decode()}" for k, v in start["headers"] if k.lower() != b"content-length"]
+        lines += [f"content-length: {len(body)}", "connection: close", "", ""]
+        writer.write("\r\n".join(lines).encode("latin-1") + (b"" if method == "HEAD" else body))
+        await writer.drain()
+        writer.close()
+
+
+class WsgiTestServer:
+    """A wsgiref server for one WSGI app on 127.0.0.1, run on its own thread."""
+
+    def __init__(self, app: Any) -> None:
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+                pass
+
+        self.server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+        self.port = self.server.server_port
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+
+    def __enter__(self) -> WsgiTestServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(5)
+
+
+@dataclass
+class Reply:
+    """One HTTP answer."""
+
+    status: int
+    content_type: str
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def http(port: int, path: str, method: str = "GET") -> Reply:
+    """Request ``path`` from 127.0.0.1 over real HTTP; 4xx/5xx are answers, not errors."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return Reply(response.status, response.headers.get("content-type", ""), response.read().decode())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, error.headers.get("content-type", ""), error.read().decode())
+
+
+class TcpProxy:
+    """A TCP relay to a database server that a test can cut, as if the server went away."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                return
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def cut(self) -> None:
+        """Refuse new connections and drop the open ones."""
+        for sock in [self.listener, *self.sockets]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()

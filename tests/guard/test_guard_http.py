@@ -1,0 +1,133 @@
+"""``/health`` and ``/ready`` over real HTTP, for the ASGI and the WSGI app."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from guard_support import AsgiTestServer, TcpProxy, WsgiTestServer, http, release_env
+
+from classifier.guard import GuardConfig, ProbesASGI, ProbesWSGI, Readiness
+
+Serve = Callable[[Readiness], AbstractContextManager[Any]]
+
+
+async def _inner_asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"the app"})
+
+
+def _inner_wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    start_response("200 OK", [("content-type", "text/plain")])
+    return [b"the app"]
+
+
+SERVERS: dict[str, Callable[[Readiness, bool], AbstractContextManager[Any]]] = {
+    "asgi": lambda r, wrap: AsgiTestServer(ProbesASGI(_inner_asgi if wrap else None, readiness=r)),
+    "wsgi": lambda r, wrap: WsgiTestServer(ProbesWSGI(_inner_wsgi if wrap else None, readiness=r)),
+}
+
+
+@pytest.fixture(params=sorted(SERVERS))
+def serve(request: pytest.FixtureRequest) -> Callable[..., AbstractContextManager[Any]]:
+    """Start the probes of a ``Readiness`` on 127.0.0.1, as ASGI or as WSGI."""
+    return lambda readiness, wrap=False: SERVERS[request.param](readiness, wrap)
+
+
+@pytest.fixture
+def migrated(db, alembic_project) -> Iterator[tuple[Any, Any]]:
+    """A database at the release's head r3, and the release's Alembic project."""
+    release = alembic_project()
+    release.upgrade(db.engine, "r3")
+    yield db, release
+
+
+def _readiness(db: Any, release: Any, **env: str) -> Readiness:
+    config = GuardConfig(script_location=str(release.root))
+    return Readiness(config, release_env(EXPECTED_ALEMBIC_HEAD="r3", **env), db.engine)
+
+
+def test_probes_pass_when_everything_is_in_place(serve, migrated) -> None:
+    db, release = migrated
+    with serve(_readiness(db, release)) as server:
+        health, ready = http(server.port, "/health"), http(server.port, "/ready")
+        verbose = http(server.port, "/ready?verbose")
+    assert (health.status, health.json()) == (200, {"status": "pass", "checks": {"ping": {"status": "pass"}}})
+    assert ready.status == 200 and ready.content_type == "application/json"
+    body = ready.json()
+    assert body["status"] == "pass"
+    assert body["checks"] == {name: {"status": "pass"} for name in ("startup", "database", "alembic_heads")}
+    assert body["release"]["code_sha"] == release_env()["VERSION_HASH"]
+    assert (body["release"]["expected_alembic_head"], body["release"]["database_heads"]) == ("r3", ["r3"])
+    assert verbose.status == 200 and verbose.content_type.startswith("text/plain")
+    assert verbose.body == "[+]startup ok\n[+]database ok\n[+]alembic_heads ok\nready check passed\n"
+
+
+def test_ready_turns_503_when_the_database_goes_away(serve, migrated) -> None:
+    db, release = migrated
+    proxy = None
+    if db.kind == "postgres":
+        # Reach PostgreSQL through a relay the test can cut; the shared server stays up.
+        proxy = TcpProxy(db.engine.url.host or "127.0.0.1", db.engine.url.port or 5432)
+        db.engine.dispose()
+        db.engine = sa.create_engine(
+            db.engine.url.set(host="127.0.0.1", port=proxy.port),
+            connect_args={"options": f"-csearch_path={db.schema}", "connect_timeout": 3},
+        )
+    with serve(_readiness(db, release)) as server:
+        assert http(server.port, "/ready").status == 200
+        if proxy is not None:
+            proxy.cut()
+        else:
+            shutil.rmtree(db.engine.url.database.rsplit("/", 1)[0])
+        ready, verbose = http(server.port, "/ready"), http(server.port, "/ready?verbose")
+        health = http(server.port, "/health")
+    assert ready.status == 503
+    assert ready.json()["checks"]["database"]["status"] == "fail"
+    assert "[-]database failed: OperationalError" in verbose.body
+    assert verbose.body.endswith("ready check failed\n")
+    assert health.status == 200  # liveness never depends on the database
+
+
+def test_ready_is_503_when_the_database_is_behind(serve, db, alembic_project) -> None:
+    release = alembic_project()
+    release.upgrade(db.engine, "r2")
+    with serve(_readiness(db, release)) as server:
+        ready, verbose = http(server.port, "/ready"), http(server.port, "/ready?verbose")
+    assert ready.status == 503
+    # Startup was refused for the same reason, so both checks fail:
+    assert ready.json()["checks"]["startup"] == {"status": "fail", "output": "release.E012 EXPECTED_ALEMBIC_HEAD"}
+    assert "[-]alembic_heads failed: release.E012 The database is behind" in verbose.body
+    assert ready.json()["release"]["database_heads"] == ["r2"]
+
+
+def test_ready_is_503_when_startup_guards_failed(serve, migrated) -> None:
+    db, release = migrated
+    with serve(_readiness(db, release, LOG_LEVEL="DEBUG")) as server:
+        verbose = http(server.port, "/ready?verbose")
+        excluded = http(server.port, "/ready?exclude=startup")
+    assert verbose.body.splitlines()[0] == "[-]startup failed: release.E006 LOG_LEVEL"
+    assert excluded.status == 200 and "startup" not in excluded.json()["checks"]
+
+
+def test_probes_route_and_refuse_other_methods(serve, migrated) -> None:
+    db, release = migrated
+    readiness = _readiness(db, release)
+    with serve(readiness) as alone, serve(readiness, True) as wrapped:
+        assert http(alone.port, "/elsewhere").status == 404
+        assert http(alone.port, "/ready", method="POST").status == 405
+        head = http(alone.port, "/ready", method="HEAD")
+        assert (head.status, head.body) == (200, "")
+        assert (http(wrapped.port, "/elsewhere").status, http(wrapped.port, "/elsewhere").body) == (200, "the app")
+        assert http(wrapped.port, "/ready").status == 200
+
+
+def test_probes_without_database_check_startup_only(serve) -> None:
+    readiness = Readiness(GuardConfig(), release_env())
+    with serve(readiness) as server:
+        ready = http(server.port, "/ready")
+    assert (ready.status, list(ready.json()["checks"])) == (200, ["startup"])
