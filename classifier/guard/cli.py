@@ -97,7 +97,7 @@ def _render(report: StartupReport, output_format: str) -> str:
             "status": "passed" if report.passed else "refused",
             "findings": [finding.to_dict() for finding in report.findings],
             "suppressed": [finding.to_dict() for finding in report.suppressed],
-            "artifact": report.artifact.to_dict(),
+            "artifact": report.release,
         }, indent=2, sort_keys=True)
     return render_findings(report.findings, (finding.id for finding in report.suppressed))
 

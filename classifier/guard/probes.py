@@ -117,7 +117,7 @@ class Readiness:
         """
         errors = self.startup.errors
         checks = [ProbeCheck("startup", not errors, ", ".join(f"{f.id} {f.key}" for f in errors))]
-        release = self.startup.artifact.to_dict()
+        release = dict(self.startup.release)
         if self.engine is not None and not {"database", "alembic_heads"} <= exclude:
             database = read_database(self.engine, self.config, self._redactor)
             release["database_heads"] = sorted(database.heads) if database.reachable else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 MISSING = "<missing>"
 EMPTY = "<empty>"
@@ -35,11 +36,12 @@ class Redactor:
 
     Attributes:
         secret_names: Variables whose values are never shown.
-        secret_values: Their values, longest first, for scrubbing free text.
+        secret_values: Their values, matched in any case (a guard may have
+            lower-cased one), longest first so a longer secret wins.
     """
 
     secret_names: frozenset[str]
-    secret_values: tuple[str, ...]
+    secret_values: re.Pattern[str] | None
 
     @classmethod
     def for_environ(cls, environ: Mapping[str, str], secrets: Iterable[str] = (), extra_values: Iterable[str] = ()) -> Redactor:
@@ -53,8 +55,9 @@ class Redactor:
         declared = set(secrets)
         names = frozenset(name for name in environ if is_secret_name(name, declared)) | declared
         values = {environ[name] for name in names if name in environ} | set(extra_values)
-        usable = sorted((v for v in values if v and len(v) >= _MIN_SCRUB_LENGTH), key=len, reverse=True)
-        return cls(names, tuple(usable))
+        usable = sorted((v for v in values if len(v) >= _MIN_SCRUB_LENGTH), key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, usable)), re.IGNORECASE) if usable else None
+        return cls(names, pattern)
 
     def value(self, environ: Mapping[str, str], name: str) -> str:
         """The displayable value of ``name``: the value, or a placeholder."""
@@ -65,8 +68,18 @@ class Redactor:
             return EMPTY
         return REDACTED if name in self.secret_names else self.scrub(raw)
 
+    def scrub_data(self, data: Any) -> Any:
+        """``data`` (JSON-like) with every string scrubbed."""
+        if isinstance(data, str):
+            return self.scrub(data)
+        if isinstance(data, dict):
+            return {key: self.scrub_data(value) for key, value in data.items()}
+        if isinstance(data, (list, tuple)):
+            return [self.scrub_data(item) for item in data]
+        return data
+
     def scrub(self, text: str) -> str:
         """``text`` with every known secret value and URL password replaced."""
-        for secret in self.secret_values:
-            text = text.replace(secret, REDACTED)
+        if self.secret_values is not None:
+            text = self.secret_values.sub(REDACTED, text)
         return _URL_PASSWORD.sub(lambda m: m.group("prefix") + "***@", text)

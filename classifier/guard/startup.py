@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from classifier.guard.artifact import ReleaseArtifact, check_artifact, is_revision_list
 from classifier.guard.config import GuardConfig
@@ -32,11 +32,14 @@ class StartupReport:
         artifact: The release artifact read from the environment.
         findings: Unsuppressed findings, errors and warnings, in guard order.
         suppressed: Findings silenced by ``GuardConfig.suppress``.
+        release: The artifact's JSON form for display, scrubbed of secrets
+            (a refused artifact may hold one pasted into a release variable).
     """
 
     artifact: ReleaseArtifact
     findings: tuple[GuardFinding, ...]
     suppressed: tuple[GuardFinding, ...]
+    release: dict[str, Any]
 
     @property
     def errors(self) -> tuple[GuardFinding, ...]:
@@ -81,6 +84,8 @@ def evaluate_startup(
     head = artifact.expected_alembic_head
     expected = artifact.expected_heads if head is not None and is_revision_list(head) else None
     findings.extend(check_heads(engine, config, expected, redactor))
+    # Safety net: guards show redacted values, but a secret may also hide in free text.
+    findings = [replace(f, value=redactor.scrub(f.value), message=redactor.scrub(f.message)) for f in findings]
     kept = tuple(finding for finding in findings if finding.id not in config.suppress)
     suppressed = tuple(finding for finding in findings if finding.id in config.suppress)
     for finding in suppressed if log else ():
@@ -88,7 +93,7 @@ def evaluate_startup(
     for finding in kept if log else ():
         if not finding.blocking:
             logger.warning("release guard %s: %s: %s", finding.id, finding.key, finding.message)
-    return StartupReport(artifact, kept, suppressed)
+    return StartupReport(artifact, kept, suppressed, redactor.scrub_data(artifact.to_dict()))
 
 
 def check_startup(config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None) -> list[GuardFinding]:
