@@ -126,6 +126,8 @@ def _add_check(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
                        "(default: origin/HEAD, origin/main, main, origin/master or master)")
     where.add_argument("--head", metavar="REF", help="head commit (default: the working tree)")
     where.add_argument("--staged", action="store_true", help="compare the index (staged changes) instead of the working tree")
+    where.add_argument("--hook", action="store_true", help="as a pre-commit hook: the staged content, or in pre-push "
+                       "PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, against the merge-base with the default branch")
     where.add_argument("--repo", metavar="DIR", type=Path, default=Path("."), help="repository (default: the current folder)")
     where.add_argument("--base-dir", metavar="DIR", type=Path, help="compare two plain folders instead of git revisions")
     where.add_argument("--head-dir", metavar="DIR", type=Path, help="the head folder, with --base-dir")
@@ -203,7 +205,7 @@ def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:
     if args.base_dir or args.head_dir:
         if not (args.base_dir and args.head_dir):
             raise UsageError("--base-dir and --head-dir go together", hint="pass both folders")
-        if args.base or args.head or args.staged:
+        if args.base or args.head or args.staged or args.hook:
             raise UsageError("--base-dir/--head-dir cannot be combined with --base, --head or --staged",
                              hint="compare either folders or git revisions")
         from classifier.sources.directory import DirectorySource
@@ -211,7 +213,9 @@ def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:
         return DirectorySource(args.base_dir, args.head_dir), args.head_dir
     from classifier.sources.git import GitRequest, GitSource
 
-    source = GitSource(GitRequest(args.repo, args.base, args.head, args.staged))
+    # pre-commit sets PRE_COMMIT_TO_REF only for pre-push: then the pushed commits are the head.
+    staged = args.staged or (args.hook and not os.environ.get("PRE_COMMIT_TO_REF"))
+    source = GitSource(GitRequest(args.repo, args.base, args.head, staged))
     return source, source.top
 
 
