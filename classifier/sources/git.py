@@ -267,8 +267,10 @@ class _CatFileBatch:
         stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
         header = stdout.readline().split()
-        if len(header) != 3:
-            return None  # "<name> missing" or "<name> ambiguous"
+        # A hit is "<oid> <type> <size>"; a miss is "<name> missing" (or
+        # "ambiguous"), and the name may itself hold spaces.
+        if len(header) != 3 or not header[2].isdigit():
+            return None
         _, kind, size = header
         data = stdout.read(int(size))
         stdout.read(1)  # the newline that ends every object
@@ -352,7 +354,7 @@ def _fetch_hint_for(ref: str) -> str:
 
 
 def _split_paths(out: bytes) -> list[str]:
-    return [_decode_path(raw) for raw in out.split(b"\0") if raw]
+    return sorted(_decode_path(raw) for raw in out.split(b"\0") if raw)
 
 
 def _decode_path(raw: bytes) -> str:
