@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from classifier.errors import SourceError
@@ -75,6 +76,25 @@ class Source(Protocol):
     def close(self) -> None:
         """Release helper processes."""
         ...
+
+
+def path_below(root: Path, path: str) -> Path | None:
+    """Where ``path`` lies under ``root`` on disk, or ``None`` if it would leave ``root``.
+
+    A relative path of a tree (no ``..``, not absolute) whose folders are real
+    folders, never symlinks: git itself does not look through a symlinked
+    folder, and a symlink may point anywhere on the machine. The last part may
+    be a symlink; the caller reads it as its link text.
+    """
+    relative = PurePosixPath(path)
+    if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+        return None
+    folder = root
+    for part in relative.parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+    return folder / relative.parts[-1]
 
 
 def looks_binary(data: bytes) -> bool:

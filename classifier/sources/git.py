@@ -20,7 +20,7 @@ from typing import IO
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
-from classifier.sources import FilePair
+from classifier.sources import FilePair, path_below
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
 NULL_SHA = "0" * 40
@@ -190,6 +190,8 @@ class GitSource:
         return [FilePair("added", None, _decode_path(raw)) for raw in out.split(b"\0") if raw]
 
     def read(self, side: Side, path: str) -> bytes | None:
+        if path_below(self.top, path) is None:
+            return None  # outside the tree: no revision holds it
         if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
             return self._read_worktree(path)
         if side is Side.BASE:
@@ -224,7 +226,9 @@ class GitSource:
         return proc.stdout if proc.returncode == 0 else None
 
     def _read_worktree(self, path: str) -> bytes | None:
-        full = self.top / path
+        full = path_below(self.top, path)
+        if full is None:
+            return None
         if full.is_symlink():
             # Git stores a symlink as its target text; never follow it, it may
             # point outside the repository.
