@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from guard_support import AlembicProject
+from guard_support import AlembicProject, connect_postgres
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -36,24 +36,12 @@ def alembic_project(tmp_path: Path):
     return make
 
 
-def _postgres_engine() -> sa.engine.Engine:
-    url = os.environ.get("CLASSIFY_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    engine = sa.create_engine(url, connect_args={"connect_timeout": 3}, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-    except Exception as error:  # any failure to reach the server decides skip/fail below
-        reason = f"PostgreSQL at {engine.url.render_as_string()} is unreachable: {type(error).__name__}"
-        if os.environ.get("CLASSIFY_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{reason} (CLASSIFY_REQUIRE_POSTGRES=1 makes this a failure)")
-        pytest.skip(f"{reason}; set CLASSIFY_POSTGRES_URL or start the server")
-    return engine
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> sa.engine.Engine:
     """An engine on the shared PostgreSQL database (skip or fail when unreachable)."""
-    return _postgres_engine()
+    return connect_postgres(
+        os.environ.get("CLASSIFY_POSTGRES_URL", DEFAULT_POSTGRES_URL), os.environ.get("CLASSIFY_REQUIRE_POSTGRES") == "1"
+    )
 
 
 @dataclass

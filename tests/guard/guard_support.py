@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -35,6 +36,20 @@ def release_env(*drop: str, **overrides: str) -> dict[str, str]:
     env = {key: value for key, value in VALID_ENV.items() if key not in drop}
     env.update(overrides)
     return env
+
+
+def connect_postgres(url: str, required: bool) -> sa.engine.Engine:
+    """An engine on ``url`` once it answers; else skip the test, or fail it when ``required``."""
+    engine = sa.create_engine(url, connect_args={"connect_timeout": 3}, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except Exception as error:  # any failure to reach the server decides skip/fail below
+        reason = f"PostgreSQL at {engine.url.render_as_string()} is unreachable: {type(error).__name__}"
+        if required:
+            pytest.fail(f"{reason} (CLASSIFY_REQUIRE_POSTGRES=1 makes this a failure)")
+        pytest.skip(f"{reason}; set CLASSIFY_POSTGRES_URL or start the server")
+    return engine
 
 
 _ENV_PY = '''
