@@ -9,6 +9,7 @@ parent is always read at the same revision as the file that names it.
 from __future__ import annotations
 
 import codecs
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -95,6 +96,12 @@ def path_below(root: Path, path: str) -> Path | None:
         if folder.is_symlink() or not folder.is_dir():
             return None
     return folder / relative.parts[-1]
+
+
+def blob_id(data: bytes, length: int = 40) -> str:
+    """The id git gives ``data`` as a blob: sha1 (40 hex digits) or, in sha256 repositories, sha256."""
+    digest = hashlib.sha256 if length == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def looks_binary(data: bytes) -> bool:

@@ -20,7 +20,7 @@ from typing import IO
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
-from classifier.sources import FilePair, path_below
+from classifier.sources import FilePair, blob_id, path_below
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
 NULL_SHA = "0" * 40
@@ -171,7 +171,10 @@ class GitSource:
 
     def changed_files(self) -> list[FilePair]:
         assert self.base.sha is not None
-        args = ["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--no-textconv", "--no-relative"]
+        # Left on, diff.autoRefreshIndex makes `git diff` rewrite .git/index
+        # whenever a file was touched without being changed.
+        args = ["-c", "diff.autoRefreshIndex=false", "diff", "--raw", "-z", "-M", "--no-abbrev", "--no-color",
+                "--no-ext-diff", "--no-textconv", "--no-relative"]
         if self.mode == HeadMode.STAGED:
             args.append("--cached")
         args.append(self.base.sha)
@@ -180,8 +183,21 @@ class GitSource:
             args.append(self.head.sha)
         pairs = parse_raw_diff(self.git.run(*args).stdout)
         if self.mode == HeadMode.WORKTREE:
-            pairs.extend(self._untracked())
+            pairs = [pair for pair in pairs if not self._only_touched(pair)] + self._untracked()
         return pairs
+
+    def _only_touched(self, pair: FilePair) -> bool:
+        """Whether git listed a working-tree file only because its stat data is stale.
+
+        Without the index refresh, git cannot tell a touched file from an edited
+        one and reports both without a blob id; the bytes on disk decide.
+        """
+        if pair.status != "modified" or pair.head_blob is not None or pair.base_blob is None:
+            return False
+        if pair.base_mode != pair.head_mode:
+            return False
+        data = self._read_worktree(pair.path)
+        return data is not None and blob_id(data, len(pair.base_blob)) == pair.base_blob
 
     def _untracked(self) -> list[FilePair]:
         # `git diff` ignores files never added; a new spec the user has not yet
@@ -375,5 +391,6 @@ def _git_env() -> dict[str, str]:
     # Never prompt for credentials or pick up a pager; keep output byte-stable.
     # GIT_INDEX_FILE is kept on purpose: inside `git commit` it names the index
     # being committed, which is what --staged must read.
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"})
+    # GIT_OPTIONAL_LOCKS=0: no command may take the index lock to refresh it.
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
     return env
