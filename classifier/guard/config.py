@@ -14,12 +14,6 @@ from typing import Any
 
 from classifier.guard.catalogue import RULES
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
-
 class GuardConfigError(ValueError):
     """The guard configuration is unreadable or names an unknown key or id."""
 
@@ -76,6 +70,11 @@ def load_config(path: str | Path) -> GuardConfig:
         GuardConfigError: The file is missing or unreadable, a key is unknown,
             or a value has the wrong type.
     """
+    if sys.version_info >= (3, 11):  # imported here: only the CLI reads files
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -13,7 +14,6 @@ from guard_support import AsgiTestServer, TcpProxy, WsgiTestServer, http, releas
 
 from classifier.guard import GuardConfig, ProbesASGI, ProbesWSGI, Readiness
 
-Serve = Callable[[Readiness], AbstractContextManager[Any]]
 
 
 async def _inner_asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -131,3 +131,60 @@ def test_probes_without_database_check_startup_only(serve) -> None:
     with serve(readiness) as server:
         ready = http(server.port, "/ready")
     assert (ready.status, list(ready.json()["checks"])) == (200, ["startup"])
+
+
+def test_flask_wiring_from_the_docs(migrated) -> None:
+    flask = pytest.importorskip("flask")
+    db, release = migrated
+    app = flask.Flask("shop")
+    app.add_url_rule("/orders", "orders", lambda: "orders")
+    app.wsgi_app = ProbesWSGI(app.wsgi_app, readiness=_readiness(db, release))
+    with WsgiTestServer(app) as server:
+        assert http(server.port, "/orders").body == "orders"
+        assert http(server.port, "/ready").json()["status"] == "pass"
+        assert http(server.port, "/health").status == 200
+
+
+def test_wsgi_probes_mounted_with_werkzeug_dispatcher(migrated) -> None:
+    dispatcher = pytest.importorskip("werkzeug.middleware.dispatcher")
+    db, release = migrated
+    probes = ProbesWSGI(readiness=_readiness(db, release))
+    app = dispatcher.DispatcherMiddleware(_inner_wsgi, {"/ops": probes, "/ready": probes})
+    with WsgiTestServer(app) as server:
+        assert http(server.port, "/ops/ready").json()["status"] == "pass"
+        assert http(server.port, "/ready").status == 200
+        assert http(server.port, "/ops/nothing").status == 404
+        assert http(server.port, "/other").body == "the app"
+
+
+def _call_asgi(app: ProbesASGI, scope: dict[str, Any], inbox: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Call ``app`` in-process; return what it sent."""
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return inbox.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize(
+    ("path", "root_path", "status"),
+    [("/ops/ready", "/ops", 200), ("/ready", "/ops", 200), ("/ops/health", "/ops", 200), ("/ops/x", "/ops", 404)],
+)
+def test_asgi_probes_mounted_under_a_prefix(path: str, root_path: str, status: int, migrated) -> None:
+    """Starlette's ``Mount`` sets ``root_path`` and keeps (new) or strips (old) the prefix in ``path``."""
+    db, release = migrated
+    app = ProbesASGI(readiness=_readiness(db, release))
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": root_path, "query_string": b""}
+    sent = _call_asgi(app, scope, [{"type": "http.request", "body": b""}])
+    assert sent[0]["status"] == status
+
+
+def test_asgi_probes_alone_answer_lifespan() -> None:
+    app = ProbesASGI(readiness=Readiness(GuardConfig(), release_env()))
+    sent = _call_asgi(app, {"type": "lifespan"}, [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
