@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from classifier.guard.probes import NOT_FOUND, HttpResponse, Readiness, respond, route
+from classifier.guard.probes import NOT_FOUND, HttpResponse, ProbeEndpoints, respond
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -19,33 +19,18 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class ProbesASGI:
-    """Serve ``/health`` and ``/ready``; pass anything else to ``app``.
+class ProbesASGI(ProbeEndpoints[ASGIApp]):
+    """Serve ``/health`` and ``/ready`` over ASGI; pass anything else to ``app``.
 
-    Args:
-        app: The application to wrap, or ``None`` to answer 404 elsewhere.
-        readiness: The process's probes.
-        health_path: Path of the liveness probe.
-        ready_path: Path of the readiness probe.
+    Takes the arguments of ``ProbeEndpoints``: ``app`` (optional, positional),
+    then ``readiness=``, ``health_path=``, ``ready_path=``.
     """
-
-    def __init__(
-        self,
-        app: ASGIApp | None = None,
-        *,
-        readiness: Readiness,
-        health_path: str = "/health",
-        ready_path: str = "/ready",
-    ) -> None:
-        self.app = app
-        self.readiness = readiness
-        self.paths = (health_path, ready_path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The ASGI entry point."""
         probe = None
         if scope["type"] == "http":
-            probe = route(scope.get("path", ""), scope.get("root_path", ""), *self.paths)
+            probe = self.probe_for(scope.get("path", ""), scope.get("root_path", ""))
         if probe is not None:
             import asyncio  # imported here: the server has loaded it already, plain importers need not
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import parse_qs
 
 from classifier.guard.config import GuardConfig
@@ -175,6 +175,36 @@ def route(path: str, mount: str, health_path: str = "/health", ready_path: str =
         path = "/" + mount.rstrip("/").rsplit("/", 1)[-1]
     path = path.rstrip("/") or "/"
     return {health_path: "health", ready_path: "ready"}.get(path)
+
+
+App = TypeVar("App")
+
+
+class ProbeEndpoints(Generic[App]):
+    """What the ASGI and WSGI adapters share: the wrapped app, the probes, the paths.
+
+    Args:
+        app: The application to wrap, or ``None`` to answer 404 elsewhere.
+        readiness: The process's probes.
+        health_path: Path of the liveness probe.
+        ready_path: Path of the readiness probe.
+    """
+
+    def __init__(
+        self,
+        app: App | None = None,
+        *,
+        readiness: Readiness,
+        health_path: str = "/health",
+        ready_path: str = "/ready",
+    ) -> None:
+        self.app = app
+        self.readiness = readiness
+        self.health_path, self.ready_path = health_path, ready_path
+
+    def probe_for(self, path: str, mount: str) -> str | None:
+        """``health``, ``ready`` or ``None`` for a request path under ``mount``."""
+        return route(path, mount, self.health_path, self.ready_path)
 
 
 def respond(readiness: Readiness, probe: str, method: str, query: str) -> HttpResponse:

@@ -9,37 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from classifier.guard.probes import NOT_FOUND, Readiness, reason, respond, route
+from classifier.guard.probes import NOT_FOUND, ProbeEndpoints, reason, respond
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-class ProbesWSGI:
-    """Serve ``/health`` and ``/ready``; pass anything else to ``app``.
+class ProbesWSGI(ProbeEndpoints[WSGIApp]):
+    """Serve ``/health`` and ``/ready`` over WSGI; pass anything else to ``app``.
 
-    Args:
-        app: The application to wrap, or ``None`` to answer 404 elsewhere.
-        readiness: The process's probes.
-        health_path: Path of the liveness probe.
-        ready_path: Path of the readiness probe.
+    Takes the arguments of ``ProbeEndpoints``: ``app`` (optional, positional),
+    then ``readiness=``, ``health_path=``, ``ready_path=``.
     """
-
-    def __init__(
-        self,
-        app: WSGIApp | None = None,
-        *,
-        readiness: Readiness,
-        health_path: str = "/health",
-        ready_path: str = "/ready",
-    ) -> None:
-        self.app = app
-        self.readiness = readiness
-        self.paths = (health_path, ready_path)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """The WSGI entry point."""
-        probe = route(environ.get("PATH_INFO", ""), environ.get("SCRIPT_NAME", ""), *self.paths)
+        probe = self.probe_for(environ.get("PATH_INFO", ""), environ.get("SCRIPT_NAME", ""))
         if probe is None and self.app is not None:
             return self.app(environ, start_response)
         response = NOT_FOUND if probe is None else respond(

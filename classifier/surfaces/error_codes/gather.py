@@ -1,0 +1,133 @@
+"""libcst visitors that collect what a Python module declares, without running it.
+
+Three passes over one parsed module, each a ``Gather…Visitor`` with typed
+results: classes (name, bases, docstring), assignments at module and class
+level (the raw material of dict tables, enum members, exception attributes and
+contract constants), and calls to configured registry functions. Interpreting
+them as tables is ``shapes.py``'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from classifier.surfaces.error_codes.literals import dotted_name
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """A class statement: its qualified name, base names, line and docstring."""
+
+    name: str
+    bases: tuple[str, ...]
+    line: int
+    docstring: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """``owner.NAME = value`` (owner '' at module level) with the value's expression."""
+
+    owner: str
+    name: str
+    value: cst.BaseExpression
+    line: int
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.owner}.{self.name}" if self.owner else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call to a configured registry function, with its arguments as written."""
+
+    function: str
+    args: tuple[cst.Arg, ...]
+    line: int
+
+
+class _Positioned(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return int(self.get_metadata(PositionProvider, node).start.line)
+
+
+class GatherClassesVisitor(_Positioned):
+    """Every class statement, nested ones qualified by their enclosing classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.classes: list[ClassInfo] = []
+        self._stack: list[str] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        name = ".".join([*self._stack, node.name.value])
+        bases = tuple(filter(None, (dotted_name(arg.value) for arg in node.bases if arg.keyword is None)))
+        docstring = node.get_docstring(clean=True)
+        self.classes.append(ClassInfo(name, bases, self.line_of(node), docstring))
+        self._stack.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # classes defined inside functions exist only when the function runs
+
+
+class GatherAssignmentsVisitor(_Positioned):
+    """Plain and annotated assignments to names, at module level and in class bodies."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.assignments: list[Assignment] = []
+        self._stack: list[str] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._stack.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # locals are not part of a table or a contract
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._add(target.target.value, node.value, node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._add(node.target.value, node.value, node)
+
+    def _add(self, name: str, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+        owner = ".".join(self._stack)
+        self.assignments.append(Assignment(owner, name, value, self.line_of(node)))
+
+
+class GatherRegistryCallsVisitor(_Positioned):
+    """Calls such as ``register(code="X", status=404)`` to the configured functions.
+
+    A configured plain name (``register``) matches any call whose last name is
+    that (``errors.register``, ``registry.register``); a dotted one matches
+    exactly.
+    """
+
+    def __init__(self, functions: tuple[str, ...]) -> None:
+        super().__init__()
+        self.functions = functions
+        self.calls: list[Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted_name(node.func)
+        if name is not None and self._configured(name):
+            self.calls.append(Call(name, tuple(node.args), self.line_of(node)))
+
+    def _configured(self, name: str) -> bool:
+        last = name.rsplit(".", 1)[-1]
+        return any(name == wanted or ("." not in wanted and last == wanted) for wanted in self.functions)

@@ -1,0 +1,193 @@
+"""Read error tables and contract constants from Python source with libcst.
+
+Nothing is imported or executed: the module is parsed, the ``Gather…Visitor``
+passes collect its classes, assignments and registry calls, and ``shapes.py``
+turns them into entries that are merged by code here. A file that does not
+parse becomes an ``unreadable`` problem with the parser's line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from classifier.surfaces.error_codes import shapes
+from classifier.surfaces.error_codes.gather import (
+    GatherAssignmentsVisitor,
+    GatherClassesVisitor,
+    GatherRegistryCallsVisitor,
+)
+from classifier.surfaces.error_codes.literals import LiteralReader, Unknown
+from classifier.surfaces.error_codes.model import Constant, Entry, ErrorTable, Problem, Record
+
+
+class Unparsable(Exception):
+    """The module does not parse; ``problem`` says where."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.detail)
+        self.problem = problem
+
+
+def parse_module(text: str, registry: tuple[str, ...] = ()) -> shapes.Module:
+    """Parse ``text`` and gather what it declares.
+
+    Raises:
+        Unparsable: a syntax error (with line and column) or a file too deeply nested.
+    """
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text))
+    except cst.ParserSyntaxError as exc:
+        where = f"line {exc.editor_line}, column {exc.editor_column}"
+        reason = re.sub(r"^parser error: error at \d+:\d+: ", "", exc.message)
+        raise Unparsable(Problem("unreadable", "syntax", exc.editor_line, f"syntax error at {where}: {reason}")) from None
+    except RecursionError:
+        raise Unparsable(Problem("unreadable", "syntax", None, "too deeply nested to parse")) from None
+    classes, assignments, calls = GatherClassesVisitor(), GatherAssignmentsVisitor(), GatherRegistryCallsVisitor(registry)
+    for visitor in (classes, assignments, calls):
+        wrapper.visit(visitor)
+    positions = wrapper.resolve(PositionProvider)
+    module = shapes.Module(
+        reader=_reader(wrapper.module, assignments.assignments),
+        line_of=lambda node: int(positions[node].start.line),
+        classes={info.name: info for info in classes.classes},
+        assignments=assignments.assignments,
+        calls=calls.calls,
+    )
+    shapes.classify_classes(module)
+    return module
+
+
+def _reader(node: cst.Module, assignments: Iterable[Any]) -> LiteralReader:
+    # Module-level names bound to literals, so ``STATUS = NOT_FOUND`` reads as 404.
+    reader = LiteralReader(node)
+    for assignment in assignments:
+        if not assignment.owner:
+            value = reader.read(assignment.value)
+            if not isinstance(value, Unknown):
+                reader.names[assignment.name] = value
+            else:
+                reader.names.pop(assignment.name, None)
+    return reader
+
+
+def read_table(text: str, names: tuple[str, ...], registry: tuple[str, ...]) -> ErrorTable:
+    """The codes of the tables ``names`` (every table understood when empty) in ``text``."""
+    try:
+        module = parse_module(text, registry)
+    except Unparsable as exc:
+        return ErrorTable({}, problems=(exc.problem,))
+    entries, tables, found = _collect(module, set(names))
+    records, problems = _assemble(module, entries)
+    missing = tuple(name for name in names if name not in found)
+    return ErrorTable(records, tuple(tables), tuple(module.problems + problems), missing)
+
+
+def _collect(module: shapes.Module, wanted: set[str]) -> tuple[list[Entry], list[str], set[str]]:
+    """Entries in precedence order (enums, dicts, registry calls, exceptions) and what was read."""
+    entries: list[Entry] = []
+    tables: list[str] = []
+    found: set[str] = set()
+
+    def take(name: str, kind: str, new: list[Entry]) -> None:
+        entries.extend(new)
+        tables.append(f"{name} ({kind}, {len(new)} codes)")
+        found.add(name)
+
+    for name in sorted(module.enums, key=lambda n: module.classes[n].line):
+        if not wanted or name in wanted:
+            take(name, "enum", list(shapes.enum_entries(module, module.classes[name])))
+    for assignment in module.assignments:
+        if not wanted or assignment.qualified in wanted:
+            table = shapes.dict_entries(module, assignment, named=bool(wanted))
+            if table is not None:
+                take(assignment.qualified, "dict", table)
+    calls = [entry for call in module.calls if (entry := shapes.call_entry(module, call)) is not None]
+    if calls:
+        take("registry calls", "calls", calls)
+    exceptions = [info for info in module.classes.values() if info.name in module.exceptions and _selected(module, info.name, wanted, found)]
+    classes = [entry for info in exceptions if (entry := shapes.exception_entry(module, info)) is not None]
+    if classes:
+        take("exception classes", "classes", classes)
+    return entries, tables, found
+
+
+def _selected(module: shapes.Module, name: str, wanted: set[str], found: set[str]) -> bool:
+    """A class is selected when no name is configured, or it or one of its ancestors is named."""
+    if not wanted or name in wanted:
+        found.add(name)
+        return True
+    info = module.classes[name]
+    return any(
+        (local := module.local_class(base)) is not None and local != name and _selected(module, local, wanted, found)
+        for base in info.bases
+    )
+
+
+def _assemble(module: shapes.Module, entries: list[Entry]) -> tuple[dict[str, Record], list[Problem]]:
+    """Merge entries by code; a code twice in one table (or a repeated enum value) is a problem."""
+    aliases = _enum_value_aliases(module, entries)
+    fields: dict[str, dict[str, Any]] = {}
+    first: dict[str, Entry] = {}
+    seen: dict[tuple[str, str], int] = {}
+    problems: list[Problem] = []
+    for entry in entries:
+        code = entry.code if entry.table in module.enums else aliases.get(entry.code, entry.code)
+        code_key, value_key = (entry.table, code), _enum_value_key(module, entry)
+        if code_key in seen:
+            problems.append(_duplicate(entry, code, "code", seen[code_key]))
+        elif value_key is not None and value_key in seen:
+            problems.append(_duplicate(entry, code, "value", seen[value_key]))
+        seen[code_key] = entry.line
+        if value_key is not None:
+            seen.setdefault(value_key, entry.line)
+        first.setdefault(code, entry)
+        merged = fields.setdefault(code, {})
+        for name, field in entry.fields.items():
+            # Within one table the later entry wins, as a dict literal does at run time;
+            # across tables the first shape (enum, dict, registry, class) wins.
+            if name not in merged or merged[name].table == entry.table:
+                merged[name] = field
+    records = {code: Record(code, first[code].line, first[code].table, merged) for code, merged in fields.items()}
+    return records, problems
+
+
+def _enum_value_aliases(module: shapes.Module, entries: list[Entry]) -> dict[str, str]:
+    # ``"proof_not_found"`` written where ``ErrorCode.PROOF_NOT_FOUND`` is meant.
+    members = {entry.code for entry in entries if entry.table in module.enums}
+    aliases: dict[str, str] = {}
+    for entry in entries:
+        value = entry.fields["value"].value if entry.table in module.enums else None
+        if isinstance(value, (str, int)) and str(value) not in members:
+            aliases.setdefault(str(value), entry.code)  # an enum alias resolves to its first member
+    return aliases
+
+
+def _enum_value_key(module: shapes.Module, entry: Entry) -> tuple[str, str] | None:
+    if entry.table not in module.enums or isinstance(entry.fields["value"].value, Unknown):
+        return None
+    return (entry.table, f"value={entry.fields['value'].value!r}")
+
+
+def _duplicate(entry: Entry, code: str, kind: str, first_line: int) -> Problem:
+    what = "appears twice" if kind == "code" else "repeats the value of an earlier member (an alias)"
+    detail = f"{code} {what} in {entry.table} (line {first_line} and line {entry.line})"
+    return Problem("duplicated", f"{entry.table}.{code}", entry.line, detail)
+
+
+def read_constants(text: str, names: Iterable[str]) -> tuple[dict[str, Constant], Problem | None]:
+    """The configured constants (``NAME`` or ``Class.NAME``) found in ``text``; the last binding wins."""
+    try:
+        module = parse_module(text)
+    except Unparsable as exc:
+        return {}, exc.problem
+    wanted = set(names)
+    found: dict[str, Constant] = {}
+    for assignment in module.assignments:
+        if assignment.qualified in wanted:
+            value = module.reader.read(assignment.value)
+            found[assignment.qualified] = Constant(assignment.qualified, value, assignment.line)
+    return found, None
