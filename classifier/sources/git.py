@@ -138,26 +138,40 @@ class GitSource:
         ref, how = (asked, how) if asked else self._default_base()
         tip = self.git.commit_or_none(ref)
         if tip is None:
+            if self._is_shallow():
+                # CI checkouts are shallow by default: the base was simply never fetched.
+                raise GitError(f"unknown revision '{ref}' for the base in a shallow clone", hint=FETCH_HINT)
             raise GitError(f"unknown revision '{ref}' for the base", hint=_fetch_hint_for(ref))
         merge_base = self._merge_base(ref, tip, head_commit)
         if merge_base == tip:
             return Revision(ref, merge_base, how)
         return Revision(ref, merge_base, f"{how}; merge-base of {ref} ({tip[:12]}) and the head")
 
+    def _is_shallow(self) -> bool:
+        return self.git.text("rev-parse", "--is-shallow-repository") == "true"
+
     def _default_base(self) -> tuple[str, str]:
         for candidate in DEFAULT_BRANCH_CANDIDATES:
             if self.git.commit_or_none(candidate):
+                if candidate == "origin/HEAD":
+                    return self._origin_head_branch(), "default branch, from origin/HEAD"
                 return candidate, f"default branch {candidate}"
         raise GitError(
             "no default branch found (tried " + ", ".join(DEFAULT_BRANCH_CANDIDATES) + ")",
             hint="pass --base REF",
         )
 
+    def _origin_head_branch(self) -> str:
+        # Name the branch origin/HEAD points to: "origin/main" tells the reader
+        # what was compared, "origin/HEAD" does not.
+        proc = self.git.run("symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD", check=False)
+        return proc.stdout.decode("utf-8", "surrogateescape").strip() or "origin/HEAD"
+
     def _merge_base(self, ref: str, tip: str, head_commit: str) -> str:
         proc = self.git.run("merge-base", tip, head_commit, check=False)
         if proc.returncode == 0:
             return proc.stdout.decode().strip()
-        if self.git.text("rev-parse", "--is-shallow-repository") == "true":
+        if self._is_shallow():
             raise GitError(
                 f"no merge base between {ref} and HEAD: this is a shallow clone",
                 hint=FETCH_HINT,

@@ -91,7 +91,7 @@ def test_default_base_prefers_origin_head(history: History, tmp_path: Path, open
 
     source = open_git(work)
 
-    assert source.base == Revision("origin/HEAD", history.only_on_main, "default branch origin/HEAD")
+    assert source.base == Revision("origin/main", history.only_on_main, "default branch, from origin/HEAD")
     assert pair_view(source.changed_files()) == [("added", None, "x.txt")]
 
 
