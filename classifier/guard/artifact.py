@@ -114,6 +114,7 @@ class ReleaseArtifact:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (lists, not tuples); it never holds a secret."""
+
         def listed(items: tuple[str, ...] | None) -> list[str] | None:
             return None if items is None else list(items)
 
@@ -132,7 +133,7 @@ class ReleaseArtifact:
 
 
 def check_artifact(environ: Mapping[str, str], redactor: Redactor) -> list[GuardFinding]:
-    """Every reason the artifact in ``environ`` is not a valid release (ids E001–E004).
+    """Every reason the artifact in ``environ`` is not a valid release (ids E001 to E004).
 
     Args:
         environ: The environment to read.
@@ -143,7 +144,9 @@ def check_artifact(environ: Mapping[str, str], redactor: Redactor) -> list[Guard
         *_check_code_sha(environ, artifact, redactor),
         *_check_expected_head(environ, artifact, redactor),
         *_check_items("RELEASE_SUPPORTED_API_VERSIONS", artifact.supported_api_versions, _VERSION, environ, redactor),
-        *_check_items("RELEASE_FEATURE_FLAGS", artifact.enabled_feature_flags, _FLAG, environ, redactor, may_be_empty=True),
+        *_check_items(
+            "RELEASE_FEATURE_FLAGS", artifact.enabled_feature_flags, _FLAG, environ, redactor, may_be_empty=True
+        ),
         *_check_signing(environ, artifact, redactor),
     ]
 
@@ -152,32 +155,58 @@ def _missing(name: str, environ: Mapping[str, str], redactor: Redactor, what: st
     return make_finding("release.E001", name, redactor.value(environ, name), f"{name} is not set: {what}.")
 
 
-def _malformed(name: str, environ: Mapping[str, str], redactor: Redactor, why: str, hint: str | None = None) -> GuardFinding:
+def _malformed(
+    name: str, environ: Mapping[str, str], redactor: Redactor, why: str, hint: str | None = None
+) -> GuardFinding:
     return make_finding("release.E002", name, redactor.value(environ, name), f"{name} {why}.", hint)
 
 
 def _check_code_sha(environ: Mapping[str, str], artifact: ReleaseArtifact, redactor: Redactor) -> list[GuardFinding]:
     if _set(environ, "VERSION_HASH") and _set(environ, "GIT_SHA") and artifact.code_sha is None:
-        return [_malformed("VERSION_HASH", environ, redactor, "differs from GIT_SHA, so the code identity is ambiguous",
-                           "Set only VERSION_HASH, or make GIT_SHA the same commit.")]
+        return [
+            _malformed(
+                "VERSION_HASH",
+                environ,
+                redactor,
+                "differs from GIT_SHA, so the code identity is ambiguous",
+                "Set only VERSION_HASH, or make GIT_SHA the same commit.",
+            )
+        ]
     if artifact.code_sha is None:
-        return [_missing("VERSION_HASH", environ, redactor, "the release has no code identifier (VERSION_HASH or GIT_SHA)")]
+        return [
+            _missing("VERSION_HASH", environ, redactor, "the release has no code identifier (VERSION_HASH or GIT_SHA)")
+        ]
     name = "VERSION_HASH" if _set(environ, "VERSION_HASH") else "GIT_SHA"
     if not _CODE_SHA.fullmatch(artifact.code_sha):
         return [_malformed(name, environ, redactor, "is not a code identifier (letters, digits, . _ + -, at most 128)")]
     if artifact.code_sha in MUTABLE_REFS:
-        return [_malformed(name, environ, redactor, "names a moving ref, not an immutable code identifier",
-                           "Use the full commit sha or an immutable build id.")]
+        return [
+            _malformed(
+                name,
+                environ,
+                redactor,
+                "names a moving ref, not an immutable code identifier",
+                "Use the full commit sha or an immutable build id.",
+            )
+        ]
     return []
 
 
-def _check_expected_head(environ: Mapping[str, str], artifact: ReleaseArtifact, redactor: Redactor) -> list[GuardFinding]:
+def _check_expected_head(
+    environ: Mapping[str, str], artifact: ReleaseArtifact, redactor: Redactor
+) -> list[GuardFinding]:
     head = artifact.expected_alembic_head
     if head is None or is_revision_list(head):
         return []
-    return [_malformed("EXPECTED_ALEMBIC_HEAD", environ, redactor,
-                       "is not a comma-separated list of Alembic revision ids",
-                       "Set it to the output of `alembic heads` (ids only), or unset it to skip the check.")]
+    return [
+        _malformed(
+            "EXPECTED_ALEMBIC_HEAD",
+            environ,
+            redactor,
+            "is not a comma-separated list of Alembic revision ids",
+            "Set it to the output of `alembic heads` (ids only), or unset it to skip the check.",
+        )
+    ]
 
 
 def _check_items(
@@ -190,9 +219,17 @@ def _check_items(
     may_be_empty: bool = False,
 ) -> list[GuardFinding]:
     if items is None:
-        return [_missing(name, environ, redactor, "the list must be explicit" + (" (it may be empty)" if may_be_empty else ""))]
+        return [
+            _missing(
+                name, environ, redactor, "the list must be explicit" + (" (it may be empty)" if may_be_empty else "")
+            )
+        ]
     if not items and not may_be_empty:
-        return [_malformed(name, environ, redactor, "names no version", "List every API version this release serves, e.g. v1,v2.")]
+        return [
+            _malformed(
+                name, environ, redactor, "names no version", "List every API version this release serves, e.g. v1,v2."
+            )
+        ]
     bad = [item for item in items if not pattern.fullmatch(item)]
     if bad:
         return [_malformed(name, environ, redactor, f"has malformed items: {', '.join(map(repr, bad))}")]
@@ -207,15 +244,25 @@ def _check_signing(environ: Mapping[str, str], artifact: ReleaseArtifact, redact
     if mode is None:
         findings.append(_missing("SIGNING_MODE", environ, redactor, "signing must be chosen explicitly"))
     elif mode not in SIGNING_MODES:
-        findings.append(make_finding("release.E003", "SIGNING_MODE", redactor.value(environ, "SIGNING_MODE"),
-                                     f"SIGNING_MODE must be one of {', '.join(SIGNING_MODES)}."))
+        findings.append(
+            make_finding(
+                "release.E003",
+                "SIGNING_MODE",
+                redactor.value(environ, "SIGNING_MODE"),
+                f"SIGNING_MODE must be one of {', '.join(SIGNING_MODES)}.",
+            )
+        )
     if _set(environ, "SIGNING_REQUIRED") is None:
         findings.append(_missing("SIGNING_REQUIRED", environ, redactor, "signing must be chosen explicitly"))
     elif required is None:
         findings.append(_malformed("SIGNING_REQUIRED", environ, redactor, "is not a boolean (true/false)"))
     if mode in SIGNING_MODES and required is not None and required != (mode == "required"):
-        findings.append(make_finding(
-            "release.E004", "SIGNING_REQUIRED", redactor.value(environ, "SIGNING_REQUIRED"),
-            f"SIGNING_REQUIRED={str(required).lower()} contradicts SIGNING_MODE={mode}.",
-        ))
+        findings.append(
+            make_finding(
+                "release.E004",
+                "SIGNING_REQUIRED",
+                redactor.value(environ, "SIGNING_REQUIRED"),
+                f"SIGNING_REQUIRED={str(required).lower()} contradicts SIGNING_MODE={mode}.",
+            )
+        )
     return findings

@@ -36,7 +36,11 @@ class ProbesASGI(ProbeEndpoints[ASGIApp]):
 
             # The database check blocks; keep it off the event loop.
             response = await asyncio.to_thread(
-                respond, self.readiness, probe, scope.get("method", "GET"), scope.get("query_string", b"").decode("latin-1")
+                respond,
+                self.readiness,
+                probe,
+                scope.get("method", "GET"),
+                scope.get("query_string", b"").decode("latin-1"),
             )
             await _send(send, response)
         elif self.app is not None:

@@ -45,7 +45,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "Exit 0 when startup would be allowed, 1 when refused, 2 on a usage error.",
     )
     check.add_argument("--database-url", metavar="URL", help="database whose Alembic heads to check")
-    check.add_argument("--script-location", metavar="DIR", help="Alembic script directory (or alembic.ini) of this release")
+    check.add_argument(
+        "--script-location", metavar="DIR", help="Alembic script directory (or alembic.ini) of this release"
+    )
     check.add_argument("--config", metavar="FILE", help="guard config, TOML or JSON (see docs/guard.md)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
@@ -92,13 +94,17 @@ def _quiet_guard_logger() -> Iterator[None]:
 
 def _render(report: StartupReport, output_format: str) -> str:
     if output_format == "json":
-        return json.dumps({
-            "version": 1,
-            "status": "passed" if report.passed else "refused",
-            "findings": [finding.to_dict() for finding in report.findings],
-            "suppressed": [finding.to_dict() for finding in report.suppressed],
-            "artifact": report.release,
-        }, indent=2, sort_keys=True)
+        return json.dumps(
+            {
+                "version": 1,
+                "status": "passed" if report.passed else "refused",
+                "findings": [finding.to_dict() for finding in report.findings],
+                "suppressed": [finding.to_dict() for finding in report.suppressed],
+                "artifact": report.release,
+            },
+            indent=2,
+            sort_keys=True,
+        )
     return render_findings(report.findings, (finding.id for finding in report.suppressed))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from classifier.guard.catalogue import RULES
 
+
 class GuardConfigError(ValueError):
     """The guard configuration is unreadable or names an unknown key or id."""
 
@@ -56,7 +57,9 @@ class GuardConfig:
             raise GuardConfigError(f"suppress names unknown guard ids: {', '.join(unknown)}")
 
 
-_LIST_KEYS = frozenset({"served_api_versions", "required_secrets", "required_config", "secrets", "suppress", "production_envs"})
+_LIST_KEYS = frozenset(
+    {"served_api_versions", "required_secrets", "required_config", "secrets", "suppress", "production_envs"}
+)
 _KEYS = tuple(field.name for field in fields(GuardConfig))
 
 
@@ -82,7 +85,9 @@ def load_config(path: str | Path) -> GuardConfig:
     except OSError as error:
         raise GuardConfigError(f"cannot read guard config {path}: {error.strerror or error}") from None
     except (ValueError, tomllib.TOMLDecodeError) as error:
-        raise GuardConfigError(f"guard config {path} is not valid {path.suffix.lstrip('.') or 'TOML'}: {error}") from None
+        raise GuardConfigError(
+            f"guard config {path} is not valid {path.suffix.lstrip('.') or 'TOML'}: {error}"
+        ) from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("classifier", {}).get("guard", {})
     if not isinstance(data, dict):

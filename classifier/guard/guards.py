@@ -52,19 +52,29 @@ def check_api_versions(environ: Mapping[str, str], ctx: GuardContext) -> list[Gu
     unserved = [version for version in claimed if version not in served]
     if not unserved:
         return []
-    return [make_finding(
-        "release.E005", "RELEASE_SUPPORTED_API_VERSIONS", ctx.redactor.value(environ, "RELEASE_SUPPORTED_API_VERSIONS"),
-        f"RELEASE_SUPPORTED_API_VERSIONS names {', '.join(unserved)}, which this code does not serve "
-        f"(it serves {', '.join(served) or 'none'}).",
-    )]
+    return [
+        make_finding(
+            "release.E005",
+            "RELEASE_SUPPORTED_API_VERSIONS",
+            ctx.redactor.value(environ, "RELEASE_SUPPORTED_API_VERSIONS"),
+            f"RELEASE_SUPPORTED_API_VERSIONS names {', '.join(unserved)}, which this code does not serve "
+            f"(it serves {', '.join(served) or 'none'}).",
+        )
+    ]
 
 
 def check_prod_log_level(environ: Mapping[str, str], ctx: GuardContext) -> list[GuardFinding]:
     """E006: no debug logging in production."""
     if not is_production(environ, ctx.config) or not _is_debug(environ.get("LOG_LEVEL", "")):
         return []
-    return [make_finding("release.E006", "LOG_LEVEL", ctx.redactor.value(environ, "LOG_LEVEL"),
-                         "ENV=prod with LOG_LEVEL=DEBUG: debug logs leak request bodies and secrets.")]
+    return [
+        make_finding(
+            "release.E006",
+            "LOG_LEVEL",
+            ctx.redactor.value(environ, "LOG_LEVEL"),
+            "ENV=prod with LOG_LEVEL=DEBUG: debug logs leak request bodies and secrets.",
+        )
+    ]
 
 
 def check_prod_auto_create_schema(environ: Mapping[str, str], ctx: GuardContext) -> list[GuardFinding]:
@@ -73,8 +83,14 @@ def check_prod_auto_create_schema(environ: Mapping[str, str], ctx: GuardContext)
     if not is_production(environ, ctx.config) or raw is None or parse_bool(raw) is False:
         return []
     why = "creating tables at startup bypasses migrations" if parse_bool(raw) else "not a boolean, so it may be on"
-    return [make_finding("release.E007", "AUTO_CREATE_SCHEMA", ctx.redactor.value(environ, "AUTO_CREATE_SCHEMA"),
-                         f"ENV=prod with AUTO_CREATE_SCHEMA set: {why}.")]
+    return [
+        make_finding(
+            "release.E007",
+            "AUTO_CREATE_SCHEMA",
+            ctx.redactor.value(environ, "AUTO_CREATE_SCHEMA"),
+            f"ENV=prod with AUTO_CREATE_SCHEMA set: {why}.",
+        )
+    ]
 
 
 def check_prod_required(environ: Mapping[str, str], ctx: GuardContext) -> list[GuardFinding]:
@@ -84,8 +100,12 @@ def check_prod_required(environ: Mapping[str, str], ctx: GuardContext) -> list[G
     kinds = [(name, "secret") for name in ctx.config.required_secrets]
     kinds += [(name, "setting") for name in ctx.config.required_config]
     return [
-        make_finding("release.E008", name, ctx.redactor.value(environ, name),
-                     f"Required production {kind} {name} is {'empty' if name in environ else 'missing'}.")
+        make_finding(
+            "release.E008",
+            name,
+            ctx.redactor.value(environ, name),
+            f"Required production {kind} {name} is {'empty' if name in environ else 'missing'}.",
+        )
         for name, kind in kinds
         if not environ.get(name, "").strip()
     ]
@@ -96,15 +116,30 @@ def check_signing_posture(environ: Mapping[str, str], ctx: GuardContext) -> list
     mode = ctx.artifact.signing_mode
     value = ctx.redactor.value(environ, "SIGNING_MODE")
     if mode == "disabled":
-        return [make_finding("release.W001", "SIGNING_MODE", value,
-                             "SIGNING_MODE=disabled: signatures are neither produced nor checked.")]
+        return [
+            make_finding(
+                "release.W001",
+                "SIGNING_MODE",
+                value,
+                "SIGNING_MODE=disabled: signatures are neither produced nor checked.",
+            )
+        ]
     if is_production(environ, ctx.config) and mode in (None, "optional"):
         how = "is unset" if mode is None else "=optional accepts unsigned requests"
-        return [make_finding("release.E009", "SIGNING_MODE", value,
-                             f"ENV=prod and SIGNING_MODE {how}: unsigned operation must be explicit.")]
+        return [
+            make_finding(
+                "release.E009",
+                "SIGNING_MODE",
+                value,
+                f"ENV=prod and SIGNING_MODE {how}: unsigned operation must be explicit.",
+            )
+        ]
     if mode == "optional":
-        return [make_finding("release.W002", "SIGNING_MODE", value,
-                             "SIGNING_MODE=optional: unsigned requests are accepted.")]
+        return [
+            make_finding(
+                "release.W002", "SIGNING_MODE", value, "SIGNING_MODE=optional: unsigned requests are accepted."
+            )
+        ]
     return []
 
 

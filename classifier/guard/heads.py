@@ -109,7 +109,7 @@ def _known(scripts: ScriptDirectory, revision: str) -> bool:
 def compare_heads(
     database: DatabaseState, expected: frozenset[str], scripts: ScriptDirectory | None, source: str
 ) -> list[GuardFinding]:
-    """Findings (E011–E015) when the database heads are not ``expected``.
+    """Findings (E011 to E015) when the database heads are not ``expected``.
 
     Args:
         database: What ``read_database`` saw (must be reachable).
@@ -118,8 +118,14 @@ def compare_heads(
         source: Where ``expected`` came from, for the key of the finding.
     """
     if not database.stamped:
-        return [make_finding("release.E011", source, _joined(expected),
-                             "The database has no Alembic version table, so its revision is unknown.")]
+        return [
+            make_finding(
+                "release.E011",
+                source,
+                _joined(expected),
+                "The database has no Alembic version table, so its revision is unknown.",
+            )
+        ]
     have = database.heads
     if have == expected:
         return []
@@ -131,8 +137,14 @@ def compare_heads(
             return [make_finding("release.E012", source, _joined(expected), f"No migration applied: {said}.")]
         return [make_finding("release.E015", source, _joined(expected), f"Heads differ: {said}.")]
     if not all(_known(scripts, revision) for revision in have):
-        return [make_finding("release.E013", source, _joined(expected),
-                             f"The database is at a revision this code does not know (newer release?): {said}.")]
+        return [
+            make_finding(
+                "release.E013",
+                source,
+                _joined(expected),
+                f"The database is at a revision this code does not know (newer release?): {said}.",
+            )
+        ]
     if have <= _ancestry(scripts, expected):
         return [make_finding("release.E012", source, _joined(expected), f"The database is behind: {said}.")]
     if expected <= _ancestry(scripts, have):
@@ -143,7 +155,7 @@ def compare_heads(
 def check_heads(
     engine: Engine | None, config: GuardConfig, expected: frozenset[str] | None, redactor: Redactor
 ) -> list[GuardFinding]:
-    """Every head guard (E010–E017) for one database and one release.
+    """Every head guard (E010 to E017) for one database and one release.
 
     Args:
         engine: The application's database, or ``None`` when it has none.
@@ -160,25 +172,48 @@ def check_heads(
             scripts = load_scripts(config.script_location)
             code_heads = frozenset(scripts.get_heads())
         except Exception as error:  # any failure to load scripts must refuse, not crash
-            return [make_finding("release.E016", "script_location", config.script_location,
-                                 f"Cannot read the migration scripts: {_describe(error, redactor)}.",
-                                 "Point script_location at this release's Alembic script directory.")]
+            return [
+                make_finding(
+                    "release.E016",
+                    "script_location",
+                    config.script_location,
+                    f"Cannot read the migration scripts: {_describe(error, redactor)}.",
+                    "Point script_location at this release's Alembic script directory.",
+                )
+            ]
         if expected is None:
             expected, source = code_heads, "script_location"
         elif code_heads != expected:
-            findings.append(make_finding(
-                "release.E016", "EXPECTED_ALEMBIC_HEAD", _joined(expected),
-                f"The code's migrations end at {_joined(code_heads)}, not at EXPECTED_ALEMBIC_HEAD={_joined(expected)}.",
-            ))
+            findings.append(
+                make_finding(
+                    "release.E016",
+                    "EXPECTED_ALEMBIC_HEAD",
+                    _joined(expected),
+                    f"The code's migrations end at {_joined(code_heads)}, "
+                    f"not at EXPECTED_ALEMBIC_HEAD={_joined(expected)}.",
+                )
+            )
     if engine is None:
         if expected is not None and source == "EXPECTED_ALEMBIC_HEAD":
-            findings.append(make_finding("release.E017", "EXPECTED_ALEMBIC_HEAD", _joined(expected),
-                                         "EXPECTED_ALEMBIC_HEAD is set but no database was given to check it."))
+            findings.append(
+                make_finding(
+                    "release.E017",
+                    "EXPECTED_ALEMBIC_HEAD",
+                    _joined(expected),
+                    "EXPECTED_ALEMBIC_HEAD is set but no database was given to check it.",
+                )
+            )
         return findings
     database = read_database(engine, config, redactor)
     if not database.reachable:
-        findings.append(make_finding("release.E010", "database", redactor.scrub(engine.url.render_as_string()),
-                                     f"The database does not answer: {database.error}."))
+        findings.append(
+            make_finding(
+                "release.E010",
+                "database",
+                redactor.scrub(engine.url.render_as_string()),
+                f"The database does not answer: {database.error}.",
+            )
+        )
     elif expected is not None:
         findings.extend(compare_heads(database, expected, scripts, source))
     return findings

@@ -123,8 +123,14 @@ class Readiness:
             release["database_heads"] = sorted(database.heads) if database.reachable else None
             checks.append(ProbeCheck("database", database.reachable, database.error or ""))
             if self._expected is not None:
-                findings = compare_heads(database, self._expected, self._scripts, "alembic_heads") if database.reachable else []
-                output = "; ".join(f"{f.id} {f.message}" for f in findings) or ("" if database.reachable else "database unreachable")
+                findings = (
+                    compare_heads(database, self._expected, self._scripts, "alembic_heads")
+                    if database.reachable
+                    else []
+                )
+                output = "; ".join(f"{f.id} {f.message}" for f in findings) or (
+                    "" if database.reachable else "database unreachable"
+                )
                 checks.append(ProbeCheck("alembic_heads", database.reachable and not findings, output))
         return ProbeResult("ready", tuple(c for c in checks if c.name not in exclude), release)
 
@@ -148,7 +154,10 @@ def reason(status: int) -> str:
 
 def render_json(result: ProbeResult) -> bytes:
     """The JSON body: overall status, a status per check, and the release."""
-    checks = {c.name: {"status": "pass" if c.ok else "fail", **({"output": c.output} if c.output else {})} for c in result.checks}
+    checks = {
+        c.name: {"status": "pass" if c.ok else "fail", **({"output": c.output} if c.output else {})}
+        for c in result.checks
+    }
     body: dict[str, Any] = {"status": "pass" if result.ok else "fail", "checks": checks}
     if result.release:
         body["release"] = result.release
@@ -157,7 +166,9 @@ def render_json(result: ProbeResult) -> bytes:
 
 def render_verbose(result: ProbeResult) -> bytes:
     """Kubernetes ``?verbose`` text: one ``[+]``/``[-]`` line per check, then the verdict."""
-    lines = [f"[+]{c.name} ok" if c.ok else f"[-]{c.name} failed: {c.output or 'reason withheld'}" for c in result.checks]
+    lines = [
+        f"[+]{c.name} ok" if c.ok else f"[-]{c.name} failed: {c.output or 'reason withheld'}" for c in result.checks
+    ]
     lines.append(f"{result.probe} check {'passed' if result.ok else 'failed'}")
     return ("\n".join(lines) + "\n").encode()
 
@@ -170,7 +181,7 @@ def route(path: str, mount: str, health_path: str = "/health", ready_path: str =
     empty when the mount point is the probe itself, as with Werkzeug's dispatcher).
     """
     if mount and path.startswith(mount):
-        path = path[len(mount):]
+        path = path[len(mount) :]
     if path in ("", "/"):
         path = "/" + mount.rstrip("/").rsplit("/", 1)[-1]
     path = path.rstrip("/") or "/"

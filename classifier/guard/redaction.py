@@ -44,7 +44,9 @@ class Redactor:
     secret_values: re.Pattern[str] | None
 
     @classmethod
-    def for_environ(cls, environ: Mapping[str, str], secrets: Iterable[str] = (), extra_values: Iterable[str] = ()) -> Redactor:
+    def for_environ(
+        cls, environ: Mapping[str, str], secrets: Iterable[str] = (), extra_values: Iterable[str] = ()
+    ) -> Redactor:
         """Collect the secrets of ``environ``.
 
         Args:

@@ -130,4 +130,3 @@ def enforce_startup(config: GuardConfig, environ: Mapping[str, str], engine: Eng
     if not report.passed:
         raise StartupRefused(report.errors)
     return report.artifact
-

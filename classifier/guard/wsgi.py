@@ -27,8 +27,10 @@ class ProbesWSGI(ProbeEndpoints[WSGIApp]):
         probe = self.probe_for(environ.get("PATH_INFO", ""), environ.get("SCRIPT_NAME", ""))
         if probe is None and self.app is not None:
             return self.app(environ, start_response)
-        response = NOT_FOUND if probe is None else respond(
-            self.readiness, probe, environ.get("REQUEST_METHOD", "GET"), environ.get("QUERY_STRING", "")
+        response = (
+            NOT_FOUND
+            if probe is None
+            else respond(self.readiness, probe, environ.get("REQUEST_METHOD", "GET"), environ.get("QUERY_STRING", ""))
         )
         start_response(f"{response.status} {reason(response.status)}", list(response.headers))
         return [response.body]

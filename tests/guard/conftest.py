@@ -40,7 +40,8 @@ def alembic_project(tmp_path: Path):
 def postgres_server() -> sa.engine.Engine:
     """An engine on the shared PostgreSQL database (skip or fail when unreachable)."""
     return connect_postgres(
-        os.environ.get("CLASSIFY_POSTGRES_URL", DEFAULT_POSTGRES_URL), os.environ.get("CLASSIFY_REQUIRE_POSTGRES") == "1"
+        os.environ.get("CLASSIFY_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        os.environ.get("CLASSIFY_REQUIRE_POSTGRES") == "1",
     )
 
 

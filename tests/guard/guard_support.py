@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import textwrap
@@ -52,7 +53,7 @@ def connect_postgres(url: str, required: bool) -> sa.engine.Engine:
     return engine
 
 
-_ENV_PY = '''
+_ENV_PY = """
 from alembic import context
 
 config = context.config
@@ -63,7 +64,7 @@ context.configure(
 )
 with context.begin_transaction():
     context.run_migrations()
-'''
+"""
 
 
 @dataclass
@@ -77,7 +78,7 @@ class AlembicProject:
         """Write one revision file whose ``upgrade()`` runs ``body``."""
         (self.root / "versions").mkdir(parents=True, exist_ok=True)
         (self.root / "env.py").write_text(_ENV_PY)
-        source = f'''
+        source = f"""
             import sqlalchemy as sa
             from alembic import op
 
@@ -93,7 +94,7 @@ class AlembicProject:
 
             def downgrade():
                 pass
-        '''
+        """
         (self.root / "versions" / f"{revision}.py").write_text(textwrap.dedent(source))
         self.revisions[revision] = down
         return self
@@ -145,10 +146,18 @@ class AsgiTestServer:
         path, _, query = target.partition("?")
         headers = [tuple(line.lower().split(": ", 1)) for line in head[1:] if line]
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-            "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-            "query_string": query.encode(), "headers": [(k.encode(), v.encode()) for k, v in headers],
-            "client": writer.get_extra_info("peername"), "server": ("127.0.0.1", self.port),
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": query.encode(),
+            "headers": [(k.encode(), v.encode()) for k, v in headers],
+            "client": writer.get_extra_info("peername"),
+            "server": ("127.0.0.1", self.port),
         }
         sent: list[dict[str, Any]] = []
 
@@ -174,7 +183,7 @@ class WsgiTestServer:
 
     def __init__(self, app: Any) -> None:
         class Quiet(WSGIRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
@@ -200,6 +209,7 @@ class Reply:
     body: str
 
     def json(self) -> Any:
+        """The body, parsed as JSON."""
         return json.loads(self.body)
 
 
@@ -245,8 +255,6 @@ class TcpProxy:
     def cut(self) -> None:
         """Refuse new connections and drop the open ones."""
         for sock in [self.listener, *self.sockets]:
-            try:
+            with contextlib.suppress(OSError):  # already closed by the other side
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()

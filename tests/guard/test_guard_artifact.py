@@ -78,7 +78,7 @@ _VALUES = {
 @settings(max_examples=400, deadline=None)
 @given(st.fixed_dictionaries({key: st.sampled_from(values) for key, values in _VALUES.items()}))
 def test_artifact_findings_agree_with_the_schema(choice: dict[str, str | None]) -> None:
-    """The guard and the schema say the same: valid exactly when no E001–E004 finding."""
+    """The guard and the schema say the same: valid exactly when no E001 to E004 finding."""
     env = {key: value for key, value in choice.items() if value is not None}
     artifact = ReleaseArtifact.from_env(env)
     assert (_ids(env) == []) == _schema_valid(artifact), (_ids(env), artifact)

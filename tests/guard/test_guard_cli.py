@@ -34,7 +34,11 @@ def environ(monkeypatch: pytest.MonkeyPatch):
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in GUARD_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-m", "classifier.guard.cli", *args], capture_output=True, text=True, env={**clean, **env}, timeout=60
+        [sys.executable, "-m", "classifier.guard.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=60,
     )
 
 

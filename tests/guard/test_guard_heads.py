@@ -13,7 +13,9 @@ from classifier.guard import GuardConfig, check_startup
 ENV = release_env(EXPECTED_ALEMBIC_HEAD="r3")
 
 
-def _ids(engine: sa.engine.Engine, script_location: Path | None = None, env: dict[str, str] = ENV, **config: str) -> list[str]:
+def _ids(
+    engine: sa.engine.Engine, script_location: Path | None = None, env: dict[str, str] = ENV, **config: str
+) -> list[str]:
     location = str(script_location) if script_location else None
     return [f.id for f in check_startup(GuardConfig(script_location=location, **config), env, engine)]
 

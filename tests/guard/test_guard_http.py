@@ -15,7 +15,6 @@ from guard_support import AsgiTestServer, TcpProxy, WsgiTestServer, http, releas
 from classifier.guard import GuardConfig, ProbesASGI, ProbesWSGI, Readiness
 
 
-
 async def _inner_asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
     await send({"type": "http.response.body", "body": b"the app"})

@@ -11,9 +11,18 @@ from pathlib import Path
 from classifier.guard import RULES
 
 FORBIDDEN = (
-    "libcst", "yaml", "git", "deepdiff", "jsonschema",
-    "classifier.cli", "classifier.sources", "classifier.surfaces", "classifier.rules",
-    "classifier.report", "classifier.policy", "classifier.model",
+    "libcst",
+    "yaml",
+    "git",
+    "deepdiff",
+    "jsonschema",
+    "classifier.cli",
+    "classifier.sources",
+    "classifier.surfaces",
+    "classifier.rules",
+    "classifier.report",
+    "classifier.policy",
+    "classifier.model",
 )
 PROBE = """
 import json, sys

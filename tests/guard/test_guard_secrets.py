@@ -49,7 +49,9 @@ def _leaky_env() -> dict[str, str]:
 
 def _engine() -> sa.engine.Engine:
     # Unreachable, with the password in the URL: driver errors must not echo it.
-    return sa.create_engine(f"postgresql+psycopg://app:{MARK.format('url')}@127.0.0.1:1/app", connect_args={"connect_timeout": 2})
+    return sa.create_engine(
+        f"postgresql+psycopg://app:{MARK.format('url')}@127.0.0.1:1/app", connect_args={"connect_timeout": 2}
+    )
 
 
 def _assert_clean(text: str) -> None:
@@ -58,8 +60,16 @@ def _assert_clean(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "secret"),
-    [("SIGNING_KEY", True), ("db_password", True), ("X_TOKEN_FILE", True), ("MY_SECRET", True), ("API_KEY", True),
-     ("KEYCLOAK_URL", False), ("LOG_LEVEL", False), ("MONKEY", True)],
+    [
+        ("SIGNING_KEY", True),
+        ("db_password", True),
+        ("X_TOKEN_FILE", True),
+        ("MY_SECRET", True),
+        ("API_KEY", True),
+        ("KEYCLOAK_URL", False),
+        ("LOG_LEVEL", False),
+        ("MONKEY", True),
+    ],
 )
 def test_secret_names(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
@@ -103,9 +113,22 @@ def test_secrets_never_appear_in_cli_output(output_format: str, tmp_path) -> Non
     env = {**os.environ, **_leaky_env()}
     url = _engine().url.render_as_string(hide_password=False)
     proc = subprocess.run(
-        [sys.executable, "-m", "classifier.guard.cli", "check", "--config", str(config), "--database-url", url,
-         "--format", output_format],
-        capture_output=True, text=True, env=env, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "classifier.guard.cli",
+            "check",
+            "--config",
+            str(config),
+            "--database-url",
+            url,
+            "--format",
+            output_format,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert proc.returncode == 1, proc.stderr
     assert "release.E010" in proc.stdout

@@ -16,7 +16,9 @@ from classifier.guard import (
     enforce_startup,
 )
 
-CONFIG = GuardConfig(served_api_versions=("v1", "v2"), required_secrets=("SIGNING_KEY",), required_config=("DATABASE_URL",))
+CONFIG = GuardConfig(
+    served_api_versions=("v1", "v2"), required_secrets=("SIGNING_KEY",), required_config=("DATABASE_URL",)
+)
 PROD = {"SIGNING_KEY": "k" * 32, "DATABASE_URL": "sqlite://"}
 
 
@@ -48,7 +50,9 @@ SIGNING = [
 @pytest.mark.parametrize(("env_name", "mode", "required", "expected"), SIGNING, ids=lambda v: str(v))
 def test_guard_signing_combinations(env_name: str, mode: str | None, required: str | None, expected: list[str]) -> None:
     drop = [key for key, value in (("SIGNING_MODE", mode), ("SIGNING_REQUIRED", required)) if value is None]
-    env = release_env(*drop, **PROD, ENV=env_name, **{k: v for k, v in (("SIGNING_MODE", mode), ("SIGNING_REQUIRED", required)) if v})
+    env = release_env(
+        *drop, **PROD, ENV=env_name, **{k: v for k, v in (("SIGNING_MODE", mode), ("SIGNING_REQUIRED", required)) if v}
+    )
     assert _ids(env) == expected
 
 
@@ -138,7 +142,7 @@ def test_suppression_is_by_explicit_id_and_logged(caplog: pytest.LogCaptureFixtu
 
 
 def test_suppressing_an_unknown_id_is_an_error() -> None:
-    with pytest.raises(GuardConfigError, match="release.E999"):
+    with pytest.raises(GuardConfigError, match=r"release\.E999"):
         GuardConfig(suppress=("release.E999",))
 
 
