@@ -250,6 +250,22 @@ def test_unrelated_histories(repo, capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
+def test_unresolved_conflict_in_the_index(repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit("one", **{"a.txt": "1\n"})
+    repo.git("switch", "-q", "-c", "other")
+    repo.commit("other side", **{"a.txt": "2\n"})
+    repo.git("switch", "-q", "main")
+    repo.commit("this side", **{"a.txt": "3\n"})
+    subprocess.run(["git", "-C", str(repo.path), "merge", "-q", "other"], capture_output=True)
+
+    line = classify(capsys, repo.path, "--base", "HEAD~1", "--staged").error_line
+
+    assert line == (
+        "classify: error: a.txt: unresolved merge conflict in the index; "
+        "fix: resolve the conflict and `git add` the file, then run again"
+    )
+
+
 # -- this project's own repository ------------------------------------------------------
 
 

@@ -21,22 +21,14 @@ from typing import IO
 from classifier.errors import GitError
 from classifier.model import Revision, Side
 from classifier.sources import FilePair, blob_id, path_below
+from classifier.sources.gitraw import UNMERGED, decode_path, is_null_id, parse_raw_diff
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
-NULL_SHA = "0" * 40
 FETCH_HINT = (
     "fetch the full history: `git fetch --unshallow origin` "
     "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
 )
 
-_STATUS_NAMES = {
-    "A": "added",
-    "D": "deleted",
-    "M": "modified",
-    "R": "renamed",
-    "C": "added",
-    "T": "type-changed",
-}
 
 
 class HeadMode:
@@ -196,6 +188,7 @@ class GitSource:
             assert self.head.sha is not None
             args.append(self.head.sha)
         pairs = parse_raw_diff(self.git.run(*args).stdout)
+        _refuse_unmerged(pairs)
         if self.mode == HeadMode.WORKTREE:
             pairs = [pair for pair in pairs if not self._only_touched(pair)] + self._untracked()
         return pairs
@@ -217,7 +210,7 @@ class GitSource:
         # `git diff` ignores files never added; a new spec the user has not yet
         # staged must still be compared, or it would pass unseen.
         out = self.git.run("ls-files", "--others", "--exclude-standard", "-z").stdout
-        return [FilePair("added", None, _decode_path(raw)) for raw in out.split(b"\0") if raw]
+        return [FilePair("added", None, decode_path(raw)) for raw in out.split(b"\0") if raw]
 
     def read(self, side: Side, path: str) -> bytes | None:
         if path_below(self.top, path) is None:
@@ -238,7 +231,7 @@ class GitSource:
         path = pair.path_at(side)
         if path is None:
             return None
-        if blob and blob != NULL_SHA:
+        if blob:
             return self.read_object(blob)
         return self.read(side, path)
 
@@ -321,41 +314,6 @@ class _CatFileBatch:
         stdout.close()
 
 
-def parse_raw_diff(out: bytes) -> list[FilePair]:
-    """Parse ``git diff --raw -z`` output into file pairs."""
-    fields = out.split(b"\0")
-    pairs: list[FilePair] = []
-    i = 0
-    while i < len(fields) and fields[i]:
-        meta = fields[i].decode("ascii").lstrip(":").split(" ")
-        old_mode, new_mode, old_sha, new_sha, status = meta
-        letter = status[0]
-        first = _decode_path(fields[i + 1])
-        if letter in "RC":
-            second = _decode_path(fields[i + 2])
-            i += 3
-        else:
-            second = first
-            i += 2
-        pairs.append(_pair(letter, first, second, (old_mode, new_mode), (old_sha, new_sha)))
-    return pairs
-
-
-def _pair(letter: str, old: str, new: str, modes: tuple[str, str], shas: tuple[str, str]) -> FilePair:
-    status = _STATUS_NAMES.get(letter, "modified")
-    base_path = None if letter in "AC" else old
-    head_path = None if letter == "D" else new
-    return FilePair(
-        status=status,
-        base_path=base_path,
-        head_path=head_path,
-        base_blob=None if base_path is None else shas[0],
-        head_blob=None if head_path is None or shas[1] == NULL_SHA else shas[1],
-        base_mode=None if base_path is None else modes[0],
-        head_mode=None if head_path is None else modes[1],
-    )
-
-
 def _with_pre_commit_refs(request: GitRequest) -> tuple[GitRequest, str, str]:
     """Fill base and head from pre-commit's pre-push variables when not given.
 
@@ -364,11 +322,23 @@ def _with_pre_commit_refs(request: GitRequest) -> tuple[GitRequest, str, str]:
     base, head = request.base, request.head
     base_how, head_how = "--base", "--head"
     from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
-    if not base and from_ref and from_ref != NULL_SHA:
+    if not base and from_ref and not is_null_id(from_ref):
         base, base_how = from_ref, "PRE_COMMIT_FROM_REF"
     if not head and not request.staged and to_ref:
         head, head_how = to_ref, "PRE_COMMIT_TO_REF"
     return GitRequest(request.repo, base, head, request.staged), base_how, head_how
+
+
+def _refuse_unmerged(pairs: list[FilePair]) -> None:
+    # The index holds no single version of a conflicted file: comparing it
+    # would compare nothing.
+    conflicted = [pair.path for pair in pairs if pair.status == UNMERGED]
+    if conflicted:
+        raise GitError(
+            f"{conflicted[0]}: unresolved merge conflict in the index"
+            + (f" (and {len(conflicted) - 1} more)" if len(conflicted) > 1 else ""),
+            hint="resolve the conflict and `git add` the file, then run again",
+        )
 
 
 def _head_mode(request: GitRequest) -> str:
@@ -388,11 +358,7 @@ def _fetch_hint_for(ref: str) -> str:
 
 
 def _split_paths(out: bytes) -> list[str]:
-    return sorted(_decode_path(raw) for raw in out.split(b"\0") if raw)
-
-
-def _decode_path(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
+    return sorted(decode_path(raw) for raw in out.split(b"\0") if raw)
 
 
 def _first_line(stderr: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -120,3 +121,25 @@ def test_list_files_under_a_folder(repo, open_git: Callable[..., GitSource]) -> 
 
     assert source.list_files(Side.BASE, "api") == ["api/parts/p.yaml", "api/v1.yaml"]
     assert source.list_files(Side.HEAD, "api") == ["api/parts/p.yaml", "api/v1.yaml", "api/v2.yaml"]
+
+
+@pytest.mark.parametrize("head", ["HEAD", None, "staged"])
+def test_sha256_repository(repo, open_git: Callable[..., GitSource], head: str | None) -> None:
+    shutil.rmtree(repo.path / ".git")
+    repo.git("init", "-q", "-b", "main", "--object-format=sha256")
+    base = repo.commit("one", **{"a.txt": "1\n", "gone.txt": "g\n"})
+    repo.write("a.txt", "2\n")
+    (repo.path / "gone.txt").unlink()
+    if head == "HEAD":
+        repo.commit("two")
+    if head == "staged":
+        repo.git("add", "-A")
+
+    source = open_git(repo.path, base=base, head=head if head == "HEAD" else None, staged=head == "staged")
+    pairs = {pair.path: pair for pair in source.changed_files()}
+
+    assert len(base) == 64
+    assert sorted(pairs) == ["a.txt", "gone.txt"]
+    assert source.read_blob(Side.BASE, pairs["a.txt"]) == b"1\n"
+    assert source.read_blob(Side.HEAD, pairs["a.txt"]) == b"2\n"
+    assert source.read_blob(Side.HEAD, pairs["gone.txt"]) is None
