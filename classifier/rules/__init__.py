@@ -24,6 +24,7 @@ class CheckModule(Protocol):
 # Explicit and greppable: surface name -> the module that judges its changes.
 CHECK_MODULES: dict[str, str] = {
     "error_codes": "classifier.rules.error_codes",
+    "migrations": "classifier.rules.migrations",
     "files": "classifier.rules.files",
 }
 

@@ -33,6 +33,7 @@ class Surface(Protocol):
 # Explicit and ordered: surface name -> "module:factory". ``files`` stays last.
 SURFACES: dict[str, str] = {
     "error_codes": "classifier.surfaces.error_codes:ErrorCodesSurface",
+    "migrations": "classifier.surfaces.migrations:MigrationsSurface",
     "files": "classifier.surfaces.files:FilesSurface",
 }
 

@@ -1,0 +1,53 @@
+"""The Alembic migrations surface: applied-migration protection, graph, new operations.
+
+Claims the revision files of every migration tree (configured ``paths``, or by
+default every ``versions/`` folder of an Alembic script directory), plus the
+lock file and the expected-head file. Revision files are read with libcst and
+never imported or run. This package's import stays light: the parser and the
+SQL parser are loaded only when a claimed file is compared.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from classifier.model import Change
+from classifier.policy.config import Config
+from classifier.sources import FilePair, Source
+from classifier.surfaces.migrations.config import LOCK_NAME, MigrationsConfig
+
+SURFACE = "migrations"
+
+
+class MigrationsSurface:
+    """Compares Alembic migration trees between base and head."""
+
+    name = SURFACE
+
+    def __init__(self, config: Config) -> None:
+        self.config = MigrationsConfig.from_table(config.table.get("migrations", {}))
+
+    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
+        return [pair for pair in pairs if self._claims(pair.head_path) or self._claims(pair.base_path)]
+
+    def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
+        from classifier.surfaces.migrations.analysis import compare_trees
+
+        return compare_trees(pairs, source, self.config)
+
+    def _claims(self, path: str | None) -> bool:
+        if path is None:
+            return False
+        if path == self.config.expected_head_file or path.rsplit("/", 1)[-1] == LOCK_NAME:
+            return True
+        return tree_of(path, self.config) is not None
+
+
+def tree_of(path: str, config: MigrationsConfig) -> str | None:
+    """The migration tree (folder) a revision file belongs to, or ``None``."""
+    if not path.endswith(".py") or path.rsplit("/", 1)[-1] == "__init__.py" or "/__pycache__/" in f"/{path}":
+        return None
+    if config.paths:
+        return next((tree for tree in config.paths if path.startswith(tree + "/")), None)
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    return folder if folder == "versions" or folder.endswith("/versions") else None

@@ -1,0 +1,163 @@
+"""Compare every touched migration tree between base and head.
+
+Only changed revision files are parsed in full (libcst); the graph fields of
+the others come from ``graphscan``'s cheap read, and a base file that did not
+change is taken from the head read instead of being read twice.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from classifier.model import Change, Side
+from classifier.sources import FilePair, Source, decode_text
+from classifier.surfaces.migrations import tree_of
+from classifier.surfaces.migrations.applied import edit_summary
+from classifier.surfaces.migrations.changes import change
+from classifier.surfaces.migrations.classify import UNRECOGNISED, classify_revision
+from classifier.surfaces.migrations.config import MigrationsConfig
+from classifier.surfaces.migrations.graph import RevisionGraph
+from classifier.surfaces.migrations.graphchecks import graph_changes
+from classifier.surfaces.migrations.graphscan import cheap_graph_fields
+from classifier.surfaces.migrations.integrity import expected_head_changes, lock_changes
+from classifier.surfaces.migrations.locate import discover_trees, group_by_tree
+from classifier.surfaces.migrations.model import GraphFields, MigrationFile
+from classifier.surfaces.migrations.reader import read_migration
+from classifier.surfaces.migrations.trust import trust_verdicts
+
+
+def compare_trees(pairs: Sequence[FilePair], source: Source, config: MigrationsConfig) -> Iterator[Change]:
+    """Every migrations ``Change`` for the claimed ``pairs``."""
+    trees, strays = group_by_tree(pairs, source, config)
+    for pair in strays:
+        yield change(UNRECOGNISED, pair.path, "not-in-tree", detail="not in an Alembic script directory "
+                     "(no env.py or alembic.ini script_location next to its versions/ folder); "
+                     "set [tool.classifier.migrations] paths", table="(none)")
+    head_graphs: dict[str, RevisionGraph] = {}
+    for tree, tree_pairs in sorted(trees.items()):
+        comparison = TreeComparison(tree, tree_pairs, source, config)
+        yield from comparison.changes()
+        head_graphs[tree] = comparison.head_graph
+    if config.expected_head_file:
+        if not head_graphs:
+            # Only the pinned head changed: read the trees' graphs cheaply.
+            head_graphs = {t: TreeComparison(t, [], source, config).head_graph for t in discover_trees(source, config)}
+        yield from expected_head_changes(source, config, head_graphs)
+
+
+class TreeComparison:
+    """Base and head of one migration tree."""
+
+    def __init__(self, tree: str, pairs: Sequence[FilePair], source: Source, config: MigrationsConfig) -> None:
+        self.tree, self.source, self.config = tree, source, config
+        self.pairs = pairs
+        self.changed = {
+            Side.BASE: {p.base_path for p in pairs if p.base_path and tree_of(p.base_path, config) == tree},
+            Side.HEAD: {p.head_path for p in pairs if p.head_path and tree_of(p.head_path, config) == tree},
+        }
+        self._full: dict[tuple[Side, str], MigrationFile] = {}
+        self.head_fields = {path: self._fields(Side.HEAD, path) for path in self._files(Side.HEAD)}
+        self.base_fields = {path: self._base_fields(path) for path in self._files(Side.BASE)}
+        self.base_graph = RevisionGraph.build(self.base_fields)
+        self.head_graph = RevisionGraph.build(self.head_fields)
+
+    # -- reading -------------------------------------------------------------
+
+    def _files(self, side: Side) -> list[str]:
+        return [p for p in self.source.list_files(side, self.tree) if tree_of(p, self.config) == self.tree]
+
+    def _fields(self, side: Side, path: str) -> GraphFields:
+        if path in self.changed[side]:
+            return self.full(side, path).graph
+        data = self.source.read(side, path) or b""
+        return cheap_graph_fields(data, lambda text: read_migration(path, text, self.config.dialect).graph)
+
+    def _base_fields(self, path: str) -> GraphFields:
+        # An unchanged file has the same bytes on both sides: reuse the head read.
+        if path not in self.changed[Side.BASE] and path in self.head_fields:
+            return self.head_fields[path]
+        return self._fields(Side.BASE, path)
+
+    def full(self, side: Side, path: str) -> MigrationFile:
+        """The full libcst read of one revision file at one side (memoised)."""
+        key = (side, path)
+        if key not in self._full:
+            text = decode_text(self.source.read(side, path) or b"", path, side)
+            self._full[key] = read_migration(path, text, self.config.dialect)
+        return self._full[key]
+
+    # -- the comparison ------------------------------------------------------
+
+    def changes(self) -> Iterator[Change]:
+        yield from self._unreadable()
+        yield from self._applied()
+        yield from self._new_revisions()
+        yield from graph_changes(self.base_graph, self.head_graph)
+        yield from lock_changes(self)
+
+    def _unreadable(self) -> Iterator[Change]:
+        for path in sorted(self.changed[Side.HEAD]):
+            problem = self.head_fields[path].problem
+            if problem:
+                yield change(UNRECOGNISED, path, f"unreadable:{path}", detail=f"revision file not understood: {problem}",
+                             table="(none)")
+
+    def _applied(self) -> Iterator[Change]:
+        for revision, base_path in sorted(self.base_graph.paths.items()):
+            head_path = self.head_graph.paths.get(revision)
+            if head_path == base_path and base_path not in self.changed[Side.BASE]:
+                continue
+            if head_path is None:
+                yield self._gone(revision, base_path)
+                continue
+            old, new = self.full(Side.BASE, base_path), self.full(Side.HEAD, head_path)
+            if old.structure == new.structure and not new.parse_error:
+                detail = "reformatted (same operations, identifiers and literals)"
+                if head_path != base_path:
+                    detail = f"moved from {base_path}" + ("" if self._same_bytes(base_path, head_path) else ", " + detail)
+                yield change("applied-migration-reformatted", head_path, revision, revision=revision, detail=detail)
+            else:
+                summary = new.parse_error or edit_summary(old, new)
+                yield change("applied-migration-edited", head_path, revision, revision=revision, summary=summary)
+
+    def _gone(self, revision: str, base_path: str) -> Change:
+        now = self.head_fields.get(base_path)
+        if now is not None and now.revision:
+            return change("applied-migration-renamed", base_path, revision, revision=revision, new_revision=now.revision)
+        return change("applied-migration-deleted", base_path, revision, side=Side.BASE, revision=revision)
+
+    def _same_bytes(self, base_path: str, head_path: str) -> bool:
+        return self.source.read(Side.BASE, base_path) == self.source.read(Side.HEAD, head_path)
+
+    def _new_revisions(self) -> Iterator[Change]:
+        base_heads = self.base_graph.heads()
+        for revision, path in sorted(self.head_graph.paths.items()):
+            if revision in self.base_graph.paths or path not in self.changed[Side.HEAD]:
+                continue
+            migration = self.full(Side.HEAD, path)
+            yield from self._attachment(revision, path, migration.graph.down_revision, base_heads)
+            yield from _operation_changes(revision, migration, self.config)
+
+    def _attachment(self, revision: str, path: str, parents: tuple[str, ...], base_heads: tuple[str, ...]) -> Iterator[Change]:
+        if not self.base_graph.paths:
+            return
+        applied_parents = [p for p in parents if p in self.base_graph.paths]
+        wrong = [p for p in applied_parents if p not in base_heads]
+        if wrong or not parents:
+            yield change("revision-attached-off-head", path, revision, revision=revision,
+                         parent=", ".join(wrong) if wrong else "None (a new base)", heads=", ".join(base_heads) or "none")
+
+
+def _operation_changes(revision: str, migration: MigrationFile, config: MigrationsConfig) -> Iterator[Change]:
+    seen: dict[str, int] = {}
+    for verdict in classify_revision(migration, config.dialect):
+        operation = verdict.operation.label if verdict.operation else "statement"
+        key = f"{revision}:{verdict.rule}:{operation}:{verdict.table or ''}"
+        seen[key] = seen.get(key, 0) + 1
+        yield change(verdict.rule, migration.path, f"{key}:{seen[key]}", verdict.line, revision=revision,
+                     operation=operation, table=verdict.table or "(unknown table)", detail=verdict.detail)
+    for trust in trust_verdicts(migration, config):
+        key = f"{revision}:{trust.rule}:{trust.operation.function}:{trust.table}"
+        seen[key] = seen.get(key, 0) + 1
+        yield change(trust.rule, migration.path, f"{key}:{seen[key]}", trust.operation.line, revision=revision,
+                     operation=trust.operation.label, table=trust.table, detail=trust.detail)
