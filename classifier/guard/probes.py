@@ -228,15 +228,23 @@ def respond(readiness: Readiness, probe: str, method: str, query: str) -> HttpRe
         query: The raw query string (``verbose``, ``exclude=name``).
     """
     if method not in ("GET", "HEAD"):
-        return HttpResponse(405, (("allow", "GET, HEAD"), ("content-length", "0")), b"")
+        return _plain(405, b"", ("allow", "GET, HEAD"))
     params = parse_qs(query, keep_blank_values=True)
     exclude = frozenset(name for value in params.get("exclude", []) for name in value.split(","))
     result = readiness.health() if probe == "health" else readiness.ready(exclude)
     verbose = "verbose" in params
     body = render_verbose(result) if verbose else render_json(result)
     content_type = "text/plain; charset=utf-8" if verbose else "application/json"
-    headers = (("content-type", content_type), ("cache-control", "no-store"), ("content-length", str(len(body))))
-    return HttpResponse(result.status_code, headers, b"" if method == "HEAD" else body)
+    response = _plain(result.status_code, body, ("content-type", content_type))
+    return HttpResponse(response.status, response.headers, b"" if method == "HEAD" else body)
 
 
-NOT_FOUND = HttpResponse(404, (("content-type", "text/plain; charset=utf-8"), ("content-length", "10")), b"not found\n")
+def _plain(status: int, body: bytes, *headers: tuple[str, str]) -> HttpResponse:
+    # Probes are never cached: a stale 200 is worse than none.
+    fixed = (("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store"))
+    named = {name for name, _ in headers}
+    merged = (*headers, *(h for h in fixed if h[0] not in named), ("content-length", str(len(body))))
+    return HttpResponse(status, merged, body)
+
+
+NOT_FOUND = _plain(404, b"not found\n")
