@@ -8,6 +8,7 @@ parse becomes an ``unreadable`` problem with the parser's line and column.
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any, Iterable
 
@@ -41,9 +42,7 @@ def parse_module(text: str, registry: tuple[str, ...] = ()) -> shapes.Module:
     try:
         wrapper = MetadataWrapper(cst.parse_module(text))
     except cst.ParserSyntaxError as exc:
-        where = f"line {exc.editor_line}, column {exc.editor_column}"
-        reason = re.sub(r"^parser error: error at \d+:\d+: ", "", exc.message)
-        raise Unparsable(Problem("unreadable", "syntax", exc.editor_line, f"syntax error at {where}: {reason}")) from None
+        raise Unparsable(_syntax_problem(text, exc)) from None
     except RecursionError:
         raise Unparsable(Problem("unreadable", "syntax", None, "too deeply nested to parse")) from None
     classes, assignments, calls = GatherClassesVisitor(), GatherAssignmentsVisitor(), GatherRegistryCallsVisitor(registry)
@@ -59,6 +58,20 @@ def parse_module(text: str, registry: tuple[str, ...] = ()) -> shapes.Module:
     )
     shapes.classify_classes(module)
     return module
+
+
+def _syntax_problem(text: str, exc: cst.ParserSyntaxError) -> Problem:
+    # libcst places the error after the whitespace that follows the bad token;
+    # the standard parser (which compiles to a tree and runs nothing) names the token itself.
+    line, column = exc.editor_line, exc.editor_column
+    reason = re.sub(r"^parser error: error at \d+:\d+: ", "", exc.message)
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        line, column, reason = error.lineno or line, error.offset or column, error.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return Problem("unreadable", "syntax", line, f"syntax error at line {line}, column {column}: {reason}")
 
 
 def _reader(node: cst.Module, assignments: Iterable[Any]) -> LiteralReader:
