@@ -22,6 +22,7 @@ from classifier.errors import GitError
 from classifier.model import Revision, Side
 from classifier.sources import FilePair, blob_id, path_below
 from classifier.sources.gitraw import UNMERGED, decode_path, is_null_id, parse_raw_diff
+from classifier.sources.worktree import fold_untracked
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
 FETCH_HINT = (
@@ -190,7 +191,8 @@ class GitSource:
         pairs = parse_raw_diff(self.git.run(*args).stdout)
         _refuse_unmerged(pairs)
         if self.mode == HeadMode.WORKTREE:
-            pairs = [pair for pair in pairs if not self._only_touched(pair)] + self._untracked()
+            tracked = [pair for pair in pairs if not self._only_touched(pair)]
+            pairs = fold_untracked(tracked, self._untracked(), self._read_worktree, self._blob_size, self.top)
         return pairs
 
     def _only_touched(self, pair: FilePair) -> bool:
@@ -206,11 +208,12 @@ class GitSource:
         data = self._read_worktree(pair.path)
         return data is not None and blob_id(data, len(pair.base_blob)) == pair.base_blob
 
-    def _untracked(self) -> list[FilePair]:
-        # `git diff` ignores files never added; a new spec the user has not yet
-        # staged must still be compared, or it would pass unseen.
+    def _untracked(self) -> list[str]:
         out = self.git.run("ls-files", "--others", "--exclude-standard", "-z").stdout
-        return [FilePair("added", None, decode_path(raw)) for raw in out.split(b"\0") if raw]
+        return [decode_path(raw) for raw in out.split(b"\0") if raw]
+
+    def _blob_size(self, blob: str) -> int:
+        return len(self.read_object(blob) or b"")
 
     def read(self, side: Side, path: str) -> bytes | None:
         if path_below(self.top, path) is None:

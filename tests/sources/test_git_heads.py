@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable
 
 import pytest
-from git_support import pair_view
+from git_support import git, pair_view
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
+from classifier.sources import SYMLINK_MODE
 from classifier.sources.git import GitSource
 
 
@@ -173,3 +174,60 @@ def test_a_touched_but_unchanged_file_is_not_a_change(repo, open_git: Callable[.
     source = open_git(repo.path, base="HEAD")
 
     assert pair_view(source.changed_files()) == [("modified", "edited.txt", "edited.txt")]
+
+
+def test_a_file_only_removed_from_the_index_is_still_there(repo, open_git: Callable[..., GitSource]) -> None:
+    repo.commit("one", **{"same.txt": "same\n", "edited.txt": "1\n"})
+    repo.git("rm", "-q", "--cached", "same.txt", "edited.txt")
+    repo.write("edited.txt", "2\n")
+
+    source = open_git(repo.path, base="HEAD")
+    [pair] = source.changed_files()
+
+    assert (pair.status, pair.base_path, pair.head_path) == ("modified", "edited.txt", "edited.txt")
+    assert source.read_blob(Side.BASE, pair) == b"1\n"
+    assert source.read_blob(Side.HEAD, pair) == b"2\n"
+
+
+def test_plain_mv_is_a_rename(repo, open_git: Callable[..., GitSource]) -> None:
+    repo.commit("one", **{"old.txt": "content\n", "empty.txt": "", "gone.txt": "gone\n"})
+    (repo.path / "old.txt").rename(repo.path / "new.txt")
+    (repo.path / "empty.txt").rename(repo.path / "also-empty.txt")
+    (repo.path / "gone.txt").unlink()
+    repo.write("other.txt", "other\n")
+
+    source = open_git(repo.path, base="HEAD")
+    pairs = source.changed_files()
+
+    assert pair_view(pairs) == [
+        ("added", None, "also-empty.txt"),
+        ("added", None, "other.txt"),
+        ("deleted", "empty.txt", None),
+        ("deleted", "gone.txt", None),
+        ("renamed", "old.txt", "new.txt"),
+    ]
+    [renamed] = [pair for pair in pairs if pair.status == "renamed"]
+    assert renamed.base_blob == renamed.head_blob
+    assert source.read_blob(Side.HEAD, renamed) == b"content\n"
+
+
+def test_untracked_files_carry_their_mode(repo, open_git: Callable[..., GitSource]) -> None:
+    repo.commit("one", **{"a.txt": "a\n"})
+    repo.write("run.sh", "#!/bin/sh\n").chmod(0o755)
+    os.symlink("a.txt", repo.path / "link")
+    repo.write("plain.txt", "p\n")
+
+    modes = {pair.path: pair.head_mode for pair in open_git(repo.path, base="HEAD").changed_files()}
+
+    assert modes == {"run.sh": "100755", "link": SYMLINK_MODE, "plain.txt": "100644"}
+
+
+def test_untracked_nested_repository_is_a_submodule_not_a_file(repo, open_git: Callable[..., GitSource]) -> None:
+    repo.commit("one", **{"a.txt": "a\n"})
+    nested = repo.path / "vendor" / "lib"
+    nested.mkdir(parents=True)
+    git(nested, "init", "-q")
+
+    [pair] = open_git(repo.path, base="HEAD").changed_files()
+
+    assert (pair.status, pair.head_path, pair.is_submodule) == ("added", "vendor/lib", True)
