@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from classifier.surfaces.migrations.changes import shorten
-from classifier.surfaces.migrations.model import SqlStatement, UPGRADE, MigrationFile, Operation
+from classifier.surfaces.migrations.model import MODULE, UPGRADE, MigrationFile, Operation, SqlStatement
 from classifier.surfaces.migrations.types import column_type_change
 
 ADDED = "schema-object-added"
@@ -77,7 +77,7 @@ def classify_revision(migration: MigrationFile, dialect: str) -> Iterator[Verdic
         else:
             yield from _op_verdicts(operation, created, dialect)
     for statement in migration.unrecognised:
-        if statement.function == UPGRADE:
+        if statement.function in (UPGRADE, MODULE):
             yield Verdict(UNRECOGNISED, None, None, f"{shorten(statement.text)} ({statement.reason})", statement.line)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 UPGRADE = "upgrade"
 DOWNGRADE = "downgrade"
+MODULE = "module"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from classifier.surfaces.migrations.canonical import canonical, display, structure_digest
 from classifier.surfaces.migrations.model import (
     DOWNGRADE,
+    MODULE,
     UPGRADE,
     GraphFields,
     MigrationFile,
@@ -38,9 +39,13 @@ def read_migration(path: str, text: str, dialect: str) -> MigrationFile:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     walker = _FunctionWalker(positions, dialect)
-    for statement in module.body:
+    for index, statement in enumerate(module.body):
         if isinstance(statement, cst.FunctionDef) and statement.name.value in (UPGRADE, DOWNGRADE):
             walker.walk_function(statement)
+        elif not _inert_module_statement(statement, first=index == 0):
+            walker.unrecognised.append(
+                Unrecognised(MODULE, walker.line(statement), display(statement)[:120], "module-level code runs on import")
+            )
     return MigrationFile(
         path=path,
         graph=graph_fields(module),
@@ -131,7 +136,7 @@ class _FunctionWalker:
         for small in block.body:  # type: ignore[attr-defined]  # `def upgrade(): pass` on one line
             self._small(small, batch, autocommit)
 
-    def _line(self, node: cst.CSTNode) -> int:
+    def line(self, node: cst.CSTNode) -> int:
         return self.positions[node].start.line  # type: ignore[index]
 
     def _statements(self, statements: Sequence[cst.BaseStatement], batch: tuple[str, str | None] | None, autocommit: bool) -> None:
@@ -204,7 +209,7 @@ class _FunctionWalker:
                 function=self.function,
                 name=name,
                 table=table,
-                line=self._line(owner),
+                line=self.line(owner),
                 arguments=tuple(flatten(call)),
                 canonical=canonical(call),
                 batch=batch,
@@ -214,7 +219,7 @@ class _FunctionWalker:
         )
 
     def _unknown(self, node: cst.CSTNode, reason: str) -> None:
-        self.unrecognised.append(Unrecognised(self.function, self._line(node), display(node)[:120], reason))
+        self.unrecognised.append(Unrecognised(self.function, self.line(node), display(node)[:120], reason))
 
 
 def flatten(call: cst.Call, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -280,6 +285,40 @@ def _is_autocommit(call: cst.BaseExpression) -> bool:
         and isinstance(call.func, cst.Attribute)
         and call.func.attr.value == "autocommit_block"
     )
+
+
+def _inert_module_statement(statement: cst.BaseStatement, first: bool) -> bool:
+    """Imports, definitions, the docstring and plain assignments do nothing when imported."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or (first and _is_docstring(statement)):
+        return True
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return all(
+        isinstance(small, (cst.Import, cst.ImportFrom, cst.Pass))
+        or (_assignment(small)[0] is not None and not _calls(_assignment(small)[1]))
+        for small in statement.body
+    )
+
+
+def _calls(node: cst.BaseExpression | None) -> bool:
+    """Whether evaluating ``node`` calls anything other than SQLAlchemy type and table constructors."""
+    if node is None:
+        return False
+    return any(
+        dotted(call.func) not in _HELPER_CALLS and not (dotted(call.func) or "").startswith(("sa.", "sqlalchemy."))
+        for call in _find_calls(node)
+    )
+
+
+def _find_calls(node: cst.CSTNode) -> list[cst.Call]:
+    found: list[cst.Call] = []
+
+    class _Collector(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            found.append(call)
+
+    node.visit(_Collector())
+    return found
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:
