@@ -16,7 +16,10 @@ from typing import Iterator, Sequence
 from classifier.model import Change
 from classifier.policy.config import Config
 from classifier.sources import FilePair, Source
-from classifier.surfaces.error_codes.config import ErrorCodesConfig, parse_error_codes_config
+from classifier.surfaces.error_codes.config import (
+    ErrorCodesConfig,
+    parse_error_codes_config,
+)
 
 SURFACE = "error_codes"
 

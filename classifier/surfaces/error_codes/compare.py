@@ -11,7 +11,11 @@ from typing import Any, Iterator
 from classifier.errors import ConfigError
 from classifier.model import Change, Location, Side
 from classifier.sources import FilePair, Source, decode_text
-from classifier.surfaces.error_codes.config import DATA_SUFFIXES, ConstantSpec, ErrorCodesConfig
+from classifier.surfaces.error_codes.config import (
+    DATA_SUFFIXES,
+    ConstantSpec,
+    ErrorCodesConfig,
+)
 from classifier.surfaces.error_codes.diff import Fact, diff_tables, show
 from classifier.surfaces.error_codes.model import Constant, ErrorTable, Problem
 

@@ -43,7 +43,7 @@ class ErrorCodesConfig:
 
     @property
     def paths(self) -> frozenset[str]:
-        return frozenset(spec.path for spec in (*self.tables, *self.constants))
+        return frozenset(spec.path for spec in self.tables) | frozenset(spec.path for spec in self.constants)
 
     def table_names(self, path: str) -> tuple[str, ...] | None:
         """Configured names in ``path`` (empty: every table), or ``None`` if it is no table file."""

@@ -22,7 +22,13 @@ from classifier.surfaces.error_codes.gather import (
     GatherRegistryCallsVisitor,
 )
 from classifier.surfaces.error_codes.literals import LiteralReader, Unknown
-from classifier.surfaces.error_codes.model import Constant, Entry, ErrorTable, Problem, Record
+from classifier.surfaces.error_codes.model import (
+    Constant,
+    Entry,
+    ErrorTable,
+    Problem,
+    Record,
+)
 
 
 class Unparsable(Exception):

@@ -120,7 +120,7 @@ def dict_entries(module: Module, assignment: Assignment, named: bool) -> list[En
         if code is None:
             module.not_static(assignment.qualified, line, Unknown(module.reader.source(element)))
             continue
-        fields = spec_fields(module, element.value, assignment.qualified, line)  # type: ignore[union-attr]
+        fields = spec_fields(module, element.value, assignment.qualified, line)
         entries.append(Entry(assignment.qualified, code, line, fields))
     return entries
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from erc_scenario_module import CODES, render
 
 from classifier.cli import main
-from erc_scenario_module import CODES, render
 
 CONFIG = '[tool.classifier.error_codes]\ntables = ["app/errors.py"]\n'
 
