@@ -117,7 +117,7 @@ class GitSource:
         if sha is None:
             if ref == "HEAD":
                 raise GitError("the repository has no commits yet", hint="commit once, then compare")
-            raise GitError(f"unknown revision '{ref}' for --head", hint=_fetch_hint_for(ref))
+            raise self._unknown(ref, "--head")
         return sha
 
     def _head_revision(self, request: GitRequest, sha: str, how: str) -> Revision:
@@ -131,14 +131,22 @@ class GitSource:
         ref, how = (asked, how) if asked else self._default_base()
         tip = self.git.commit_or_none(ref)
         if tip is None:
-            if self._is_shallow():
-                # CI checkouts are shallow by default: the base was simply never fetched.
-                raise GitError(f"unknown revision '{ref}' for the base in a shallow clone", hint=FETCH_HINT)
-            raise GitError(f"unknown revision '{ref}' for the base", hint=_fetch_hint_for(ref))
+            raise self._unknown(ref, "--base")
         merge_base = self._merge_base(ref, tip, head_commit)
         if merge_base == tip:
             return Revision(ref, merge_base, how)
         return Revision(ref, merge_base, f"{how}; merge-base of {ref} ({tip[:12]}) and the head")
+
+    def _unknown(self, ref: str, flag: str) -> GitError:
+        """The error for a ref that names no commit, with the fetch that would bring it."""
+        role = "the base" if flag == "--base" else flag
+        if self._is_shallow():
+            # CI checkouts are shallow by default: the ref was simply never fetched.
+            return GitError(f"unknown revision '{ref}' for {role} in a shallow clone", hint=_fetch_hint(ref, True))
+        if not ref.startswith("origin/") and self.git.commit_or_none(f"origin/{ref}"):
+            hint = f"only the remote-tracking branch exists: pass {flag} origin/{ref}"
+            return GitError(f"unknown revision '{ref}' for {role}", hint=hint)
+        return GitError(f"unknown revision '{ref}' for {role}", hint=_fetch_hint(ref, False))
 
     def _is_shallow(self) -> bool:
         return self.git.text("rev-parse", "--is-shallow-repository") == "true"
@@ -354,9 +362,18 @@ def _head_mode(request: GitRequest) -> str:
     return HeadMode.WORKTREE
 
 
-def _fetch_hint_for(ref: str) -> str:
+def _fetch_hint(ref: str, shallow: bool) -> str:
+    """How to get ``ref``: the full refspec, because a single-branch clone's
+    ``git fetch origin main`` does not create ``origin/main``."""
     if ref.startswith("origin/"):
-        return f"fetch it: `git fetch origin {ref[len('origin/'):]}`"
+        branch = ref[len("origin/"):]
+        unshallow = " --unshallow" if shallow else ""
+        fetch = f"fetch it: `git fetch{unshallow} origin {branch}:refs/remotes/origin/{branch}`"
+        return f"{fetch} (GitHub Actions: actions/checkout with `fetch-depth: 0`)" if shallow else fetch
+    if shallow:
+        return FETCH_HINT
+    if any(mark in ref for mark in "~^@{:"):
+        return "check the name: the history may be shorter than it asks for"
     return f"check the name, or fetch it: `git fetch origin {ref}`"
 
 
