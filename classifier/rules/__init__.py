@@ -25,6 +25,7 @@ class CheckModule(Protocol):
 CHECK_MODULES: dict[str, str] = {
     "error_codes": "classifier.rules.error_codes",
     "migrations": "classifier.rules.migrations",
+    "openapi": "classifier.rules.openapi",
     "files": "classifier.rules.files",
 }
 

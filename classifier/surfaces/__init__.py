@@ -34,6 +34,7 @@ class Surface(Protocol):
 SURFACES: dict[str, str] = {
     "error_codes": "classifier.surfaces.error_codes:ErrorCodesSurface",
     "migrations": "classifier.surfaces.migrations:MigrationsSurface",
+    "openapi": "classifier.surfaces.openapi:OpenAPISurface",
     "files": "classifier.surfaces.files:FilesSurface",
 }
 

@@ -1,0 +1,156 @@
+"""Judgement for the OpenAPI surface: direction, deprecation and contract classes.
+
+The surface reports facts (a property removed, in a response, that was
+required); this module names the rule. Request and response mirror each
+other: narrowing what a request accepts or widening what a response may
+return is breaking, the inverse is not. A change that touches one of the
+seed's contract classes (envelope, pagination, idempotency, auth/signature)
+also yields that class's own rule.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from classifier.model import Change
+
+Judge = Callable[[Mapping[str, Any]], str | None]
+
+
+def _by_direction(request: str, response: str) -> Judge:
+    return lambda f: request if f["direction"] == "request" else response
+
+
+def _if(flag: str, yes: str, no: str) -> Judge:
+    return lambda f: yes if f.get(flag) else no
+
+
+def _constraint(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request":
+        return "OAS521" if f["way"] == "relaxed" else "OAS520"
+    return "OAS523" if f["way"] == "tightened" else "OAS522"
+
+
+def _nullable(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request" and not f["nullable"]:
+        return "OAS513"
+    if f["direction"] == "response" and f["nullable"]:
+        return "OAS514"
+    return "OAS515"
+
+
+def _operation_removed(f: Mapping[str, Any]) -> str:
+    if not f["deprecated"]:
+        return "OAS101"
+    return "OAS103" if f["sunset"] and f["sunset"] > datetime.date.today().isoformat() else "OAS102"
+
+
+def _property_added(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request":
+        return "OAS501" if f["required"] else "OAS502"
+    return "OAS508"
+
+
+def _property_removed(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request":
+        return "OAS503"
+    return "OAS506" if f["required"] else "OAS507"
+
+
+def _property_required(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request":
+        return "OAS504" if f["required"] else "OAS505"
+    return "OAS510" if f["required"] else "OAS509"
+
+
+def _enum_added(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request":
+        return "OAS517"
+    return "OAS533" if f["extensible"] else "OAS518"
+
+
+RULE_FOR_KIND: dict[str, Judge] = {
+    "operation-removed": _operation_removed,
+    "operation-added": lambda f: "OAS104",
+    "spec-removed": lambda f: "OAS105",
+    "spec-added": lambda f: "OAS106",
+    "no-contract-change": lambda f: "OAS107",
+    "not-openapi": lambda f: "OAS108",
+    "operation-id-changed": lambda f: "OAS109",
+    "parameter-added": _if("required", "OAS201", "OAS202"),
+    "parameter-removed": _if("deprecated", "OAS204", "OAS203"),
+    "parameter-required-changed": _if("required", "OAS205", "OAS206"),
+    "parameter-serialization-changed": lambda f: "OAS207",
+    "request-body-added": _if("required", "OAS301", "OAS302"),
+    "request-body-removed": lambda f: "OAS303",
+    "request-body-required-changed": _if("required", "OAS304", "OAS305"),
+    "media-type-removed": _by_direction("OAS306", "OAS404"),
+    "media-type-added": _by_direction("OAS307", "OAS405"),
+    "response-removed": _if("success", "OAS401", "OAS402"),
+    "response-added": lambda f: "OAS403",
+    "response-header-removed": _if("required", "OAS406", "OAS407"),
+    "response-header-added": lambda f: "OAS408",
+    "response-header-required-changed": _if("required", "OAS410", "OAS409"),
+    "property-added": _property_added,
+    "property-removed": _property_removed,
+    "property-required-changed": _property_required,
+    "type-changed": lambda f: "OAS511",
+    "type-compatible": lambda f: "OAS512",
+    "nullable-changed": _nullable,
+    "enum-values-removed": _by_direction("OAS516", "OAS519"),
+    "enum-values-added": _enum_added,
+    "constraint-changed": _constraint,
+    "pattern-changed": lambda f: "OAS524",
+    "format-changed": lambda f: "OAS525",
+    "default-changed": _by_direction("OAS526", "OAS534"),
+    "property-access-narrowed": _by_direction("OAS527", "OAS528"),
+    "variant-added": _by_direction("OAS531", "OAS529"),
+    "variant-removed": _by_direction("OAS530", "OAS531"),
+    "discriminator-changed": lambda f: "OAS532",
+    "security-alternative-removed": lambda f: "OAS601",
+    "security-alternative-added": lambda f: "OAS602",
+    "security-required": lambda f: "OAS603",
+    "security-scopes-added": lambda f: "OAS604",
+    "security-scopes-removed": lambda f: "OAS605",
+    "security-removed": lambda f: "OAS606",
+    "security-scheme-changed": lambda f: "OAS607",
+    "security-scheme-removed": lambda f: "OAS608",
+    "security-scheme-added": lambda f: "OAS609",
+    "operation-deprecated": lambda f: "OAS701",
+    "parameter-deprecated": lambda f: "OAS702",
+    "property-deprecated": lambda f: "OAS703",
+    "sunset-brought-forward": lambda f: "OAS704",
+}
+
+CONTRACT_RULES = {"envelope": "OAS801", "pagination": "OAS802", "auth": "OAS805", "signature": "OAS806"}
+IDEMPOTENCY_HEADER_KINDS = frozenset(
+    {"parameter-added", "parameter-removed", "parameter-required-changed", "parameter-serialization-changed"}
+)
+IDEMPOTENCY_STATUS_KINDS = frozenset({"response-added", "response-removed"})
+
+EMITS = frozenset(
+    {f"OAS{n}" for n in (*range(101, 110), *range(201, 208), *range(301, 308), *range(401, 411),
+                         *range(501, 535), *range(601, 610), *range(701, 705))}
+    | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
+)
+
+
+def check(changes: Iterable[Change]) -> Iterator[tuple[str, Change]]:
+    for change in changes:
+        rule = RULE_FOR_KIND[change.kind](change.fields)
+        if rule is not None:
+            yield rule, change
+        yield from ((contract, change) for contract in contract_rules(change))
+
+
+def contract_rules(change: Change) -> Iterator[str]:
+    """The seed's contract-class rules a change falls under (any change to them is breaking)."""
+    for contract in change.fields.get("contracts", ()):
+        if contract == "idempotency":
+            if change.kind in IDEMPOTENCY_HEADER_KINDS:
+                yield "OAS803"
+            elif change.kind in IDEMPOTENCY_STATUS_KINDS:
+                yield "OAS804"
+        elif contract in CONTRACT_RULES:
+            yield CONTRACT_RULES[contract]

@@ -1,0 +1,94 @@
+"""Operations: matched by method and path template (parameter names ignored).
+
+Each matched operation is compared part by part: lifecycle, parameters,
+request body, responses and security. Webhooks are compared as operations
+named ``webhook <name>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from classifier.surfaces.openapi.diff_parts import diff_parameters, diff_request_body, diff_responses
+from classifier.surfaces.openapi.diff_security import diff_operation_security, diff_security_schemes
+from classifier.surfaces.openapi.refs import At, Resolver
+from classifier.surfaces.openapi.walk import Context, Walk
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_TEMPLATE_PARAM = re.compile(r"\{[^}/]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation and the path item that holds it (for path-level parameters)."""
+
+    label: str
+    template: str
+    op: At
+    item: At
+
+
+def diff_spec(walk: Walk) -> None:
+    """Compare the whole spec pair held by ``walk``."""
+    before, after = operations(walk.base), operations(walk.head)
+    for key in sorted(before.keys() - after.keys()):
+        _removed(walk, before[key])
+    for key in sorted(after.keys() - before.keys()):
+        op = after[key]
+        walk.added("operation-added", op.op, Context(op.label, subject=op.label), "operation added")
+    for key in sorted(before.keys() & after.keys()):
+        diff_operation(walk, before[key], after[key])
+    diff_security_schemes(walk)
+
+
+def operations(resolver: Resolver) -> dict[str, Operation]:
+    """Every operation of one side, keyed by method and normalised path template."""
+    found: dict[str, Operation] = {}
+    root = At(resolver.root, (), resolver.root.data)
+    for section, prefix in (("paths", ""), ("webhooks", "webhook ")):
+        holder = root.child(section)
+        if holder is None or not isinstance(holder.value, dict):
+            continue
+        for template in holder.value:
+            item = resolver.deref(holder.child(template))  # type: ignore[arg-type]
+            if not isinstance(item.value, dict):
+                continue
+            for method in METHODS:
+                op = item.child(method)
+                if op is not None and isinstance(op.value, dict):
+                    label = f"{prefix}{method.upper()} {template}"
+                    found[f"{prefix}{method} {_TEMPLATE_PARAM.sub('{}', str(template))}"] = Operation(
+                        label, str(template), op, item)
+    return found
+
+
+def _removed(walk: Walk, op: Operation) -> None:
+    ctx = Context(op.label, subject=op.label)
+    walk.removed("operation-removed", op.op, ctx, "operation removed",
+                 deprecated=op.op.get("deprecated") is True, sunset=_sunset(op.op))
+
+
+def _sunset(at: At) -> str:
+    value = at.get("x-sunset")
+    return "" if value is None else str(value)
+
+
+def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
+    ctx = Context(new.label, subject=new.label)
+    _lifecycle(walk, old, new, ctx)
+    diff_parameters(walk, old, new, ctx)
+    diff_request_body(walk, old.op.child("requestBody"), new.op.child("requestBody"), new.op, ctx)
+    diff_responses(walk, old, new, ctx)
+    diff_operation_security(walk, old.op, new.op, ctx)
+
+
+def _lifecycle(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
+    if old.op.get("deprecated") is not True and new.op.get("deprecated") is True:
+        walk.added("operation-deprecated", new.op, ctx, "operation deprecated", sunset=_sunset(new.op))
+    before, after = _sunset(old.op), _sunset(new.op)
+    if before and after and after < before:
+        walk.added("sunset-brought-forward", new.op, ctx, f"x-sunset moved earlier, from {before} to {after}")
+    old_id, new_id = old.op.get("operationId"), new.op.get("operationId")
+    if old_id is not None and old_id != new_id:
+        walk.added("operation-id-changed", new.op, ctx, f"operationId changed from {old_id!r} to {new_id!r}")

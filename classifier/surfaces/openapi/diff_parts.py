@@ -1,0 +1,200 @@
+"""Parameters, request bodies and responses of one matched operation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from classifier.surfaces.openapi.diff_schema import diff_schema
+from classifier.surfaces.openapi.refs import At, Resolver
+from classifier.surfaces.openapi.walk import Context, Walk
+
+if TYPE_CHECKING:
+    from classifier.surfaces.openapi.diff_ops import Operation
+
+SERIALIZATION = ("style", "explode", "allowReserved", "allowEmptyValue")
+_TEMPLATE_PARAM = re.compile(r"\{([^}/]*)\}")
+
+
+def _parameters(resolver: Resolver, op: Operation) -> dict[tuple[str, str], At]:
+    """Path-level then operation-level parameters (the operation wins), keyed by location and name.
+
+    Header names compare case-insensitively; path parameters by their position
+    in the template, so renaming ``{id}`` to ``{petId}`` is no change.
+    """
+    positions = {name: f"#{i}" for i, name in enumerate(_TEMPLATE_PARAM.findall(op.template))}
+    found: dict[tuple[str, str], At] = {}
+    for holder in (op.item.child("parameters"), op.op.child("parameters")):
+        if holder is None or not isinstance(holder.value, list):
+            continue
+        for index in range(len(holder.value)):
+            param = resolver.deref(holder.child(str(index)))  # type: ignore[arg-type]
+            if not isinstance(param.value, dict):
+                continue
+            where, name = str(param.get("in", "")), str(param.get("name", ""))
+            key_name = name.lower() if where == "header" else positions.get(name, name) if where == "path" else name
+            found[(where, key_name)] = param
+    return found
+
+
+def _param_contract(walk: Walk, where: str, name: str) -> str | None:
+    config = walk.config
+    if where == "header" and config.idempotency_header and name.lower() == config.idempotency_header.lower():
+        return "idempotency"
+    if where == "header" and name.lower() in {h.lower() for h in config.signature_headers}:
+        return "signature"
+    if where in ("query", "header") and name in config.pagination_parameters:
+        return "pagination"
+    return None
+
+
+def diff_parameters(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
+    before, after = _parameters(walk.base, old), _parameters(walk.head, new)
+    for key in sorted(before.keys() | after.keys()):
+        param = after.get(key) or before[key]
+        name = str(param.get("name"))
+        sub = Context(ctx.where, "request", "", f"{ctx.subject}|param:{key[0]}:{key[1]}")
+        sub = sub.with_contract(_param_contract(walk, key[0], name))
+        label = f"{key[0]} parameter '{name}'"
+        if key not in after:
+            walk.removed("parameter-removed", param, sub, f"{label} removed",
+                          deprecated=param.get("deprecated") is True)
+        elif key not in before:
+            walk.added("parameter-added", param, sub, f"{label} added",
+                       required=param.get("required") is True or key[0] == "path")
+        else:
+            _parameter_pair(walk, before[key], param, sub, label)
+
+
+def _parameter_pair(walk: Walk, old: At, new: At, ctx: Context, label: str) -> None:
+    was, now = old.get("required") is True, new.get("required") is True
+    if was != now:
+        walk.added("parameter-required-changed", new, ctx,
+                   f"{label} became {'required' if now else 'optional'}", required=now)
+    for keyword in SERIALIZATION:
+        if old.get(keyword) != new.get(keyword):
+            walk.added("parameter-serialization-changed", new, ctx,
+                       f"{label} {keyword} changed from {old.get(keyword)} to {new.get(keyword)}", key=keyword)
+    if old.get("deprecated") is not True and new.get("deprecated") is True:
+        walk.added("parameter-deprecated", new, ctx, f"{label} deprecated")
+    old_schema, new_schema = _param_schema(old), _param_schema(new)
+    if old_schema is not None and new_schema is not None:
+        diff_schema(walk, old_schema, new_schema, replace(ctx, where=f"{ctx.where} {label}"))
+
+
+def _param_schema(param: At) -> At | None:
+    schema = param.child("schema")
+    if schema is not None:
+        return schema
+    content = param.child("content")
+    if content is not None and isinstance(content.value, dict) and content.value:
+        media = content.child(next(iter(content.value)))
+        return media.child("schema") if media is not None else None
+    return None
+
+
+def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: Context) -> None:
+    sub = Context(ctx.where, "request", "", f"{ctx.subject}|body")
+    if old is None and new is None:
+        return
+    if old is None:
+        body = walk.head.deref(new)  # type: ignore[arg-type]
+        walk.added("request-body-added", body, sub, "request body added", required=body.get("required") is True)
+        return
+    if new is None:
+        walk.removed("request-body-removed", walk.base.deref(old), sub, "request body removed")
+        return
+    old, new = walk.base.deref(old), walk.head.deref(new)
+    was, now = old.get("required") is True, new.get("required") is True
+    if was != now:
+        walk.added("request-body-required-changed", new, sub,
+                   f"request body became {'required' if now else 'optional'}", required=now)
+    _content(walk, old.child("content"), new.child("content"), replace(sub, where=f"{ctx.where} request body"), "request")
+
+
+def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction: str) -> None:
+    before = old.value if old is not None and isinstance(old.value, dict) else {}
+    after = new.value if new is not None and isinstance(new.value, dict) else {}
+    for media in sorted(set(before) - set(after)):
+        walk.removed("media-type-removed", old.child(media), ctx, f"media type {media} removed", key=media)  # type: ignore[union-attr,arg-type]
+    for media in sorted(set(after) - set(before)):
+        walk.added("media-type-added", new.child(media), ctx, f"media type {media} added", key=media)  # type: ignore[union-attr,arg-type]
+    for media in sorted(set(before) & set(after)):
+        old_schema = old.child(media).child("schema")  # type: ignore[union-attr]
+        new_schema = new.child(media).child("schema")  # type: ignore[union-attr]
+        if old_schema is not None and new_schema is not None:
+            sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True)
+            diff_schema(walk, old_schema, new_schema, sub)
+
+
+def _status_key(status: Any) -> str:
+    return str(status).upper()
+
+
+def diff_responses(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
+    before = _responses(walk.base, old.op)
+    after = _responses(walk.head, new.op)
+    idempotent = _has_idempotency_header(walk, walk.base, old) or _has_idempotency_header(walk, walk.head, new)
+    for status in sorted(before.keys() | after.keys()):
+        sub = Context(ctx.where, "response", "", f"{ctx.subject}|response:{status}")
+        if idempotent and status in walk.config.idempotency_statuses:
+            sub = sub.with_contract("idempotency")
+        if status not in after:
+            walk.removed("response-removed", before[status], sub, f"response {status} removed", status=status,
+                         success=_is_success(status))
+        elif status not in before:
+            walk.added("response-added", after[status], sub, f"response {status} added", status=status)
+        else:
+            _response_pair(walk, before[status], after[status], replace(sub, where=f"{ctx.where} response {status}"))
+
+
+def _has_idempotency_header(walk: Walk, resolver: Resolver, op: Operation) -> bool:
+    header = walk.config.idempotency_header
+    return bool(header) and ("header", str(header).lower()) in _parameters(resolver, op)
+
+
+def _is_success(status: str) -> bool:
+    return status[:1] in ("2", "3")
+
+
+def _responses(resolver: Resolver, op: At) -> dict[str, At]:
+    holder = op.child("responses")
+    if holder is None or not isinstance(holder.value, dict):
+        return {}
+    return {_status_key(status): resolver.deref(holder.child(status)) for status in holder.value}  # type: ignore[arg-type]
+
+
+def _response_pair(walk: Walk, old: At, new: At, ctx: Context) -> None:
+    _headers(walk, old.child("headers"), new.child("headers"), ctx)
+    _content(walk, old.child("content"), new.child("content"), ctx, "response")
+
+
+def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
+    before = _by_lower(walk.base, old)
+    after = _by_lower(walk.head, new)
+    signature = {h.lower() for h in walk.config.signature_headers}
+    for key in sorted(before.keys() | after.keys()):
+        name, header = after.get(key) or before[key]
+        sub = Context(ctx.where, "response", "", f"{ctx.subject}|header:{key}", ctx.contracts)
+        sub = sub.with_contract("signature" if key in signature else None)
+        if key not in after:
+            walk.removed("response-header-removed", header, sub, f"response header '{name}' removed",
+                         required=header.get("required") is True)
+        elif key not in before:
+            walk.added("response-header-added", header, sub, f"response header '{name}' added")
+        else:
+            old_header = before[key][1]
+            was, now = old_header.get("required") is True, header.get("required") is True
+            if was != now:
+                walk.added("response-header-required-changed", header, sub,
+                           f"response header '{name}' became {'required' if now else 'optional'}", required=now)
+            old_schema, new_schema = _param_schema(old_header), _param_schema(header)
+            if old_schema is not None and new_schema is not None:
+                diff_schema(walk, old_schema, new_schema, replace(sub, where=f"{ctx.where} header '{name}'"))
+
+
+def _by_lower(resolver: Resolver, holder: At | None) -> dict[str, tuple[str, At]]:
+    if holder is None or not isinstance(holder.value, dict):
+        return {}
+    return {str(name).lower(): (str(name), resolver.deref(holder.child(name))) for name in holder.value}  # type: ignore[arg-type]

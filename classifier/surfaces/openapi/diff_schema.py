@@ -1,0 +1,177 @@
+"""Schema comparison, direction-aware.
+
+A request schema says what the server accepts: narrowing it is breaking. A
+response schema says what the server may return: widening it is breaking.
+Each shared component is compared once per direction (and per body-root
+position), which also stops recursive schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from classifier.errors import SourceError
+from classifier.surfaces.openapi.constraints import compare_keywords
+from classifier.surfaces.openapi.refs import At
+from classifier.surfaces.openapi.schema import View, variant_key, view
+from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
+
+
+def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
+    """Compare two schemas (either may be a ``$ref``) and record the changes."""
+    if ctx.depth > MAX_SCHEMA_DEPTH:
+        raise SourceError(
+            f"{head.doc.path}:{head.line} (head): schema nested deeper than {MAX_SCHEMA_DEPTH} levels",
+            hint="flatten the schema with named components",
+        )
+    base_ref, head_ref = walk.base.ref_key(base), walk.head.ref_key(head)
+    if base_ref is not None and head_ref is not None:
+        memo = (base_ref, head_ref, ctx.direction, ctx.root, ctx.contracts)
+        if memo in walk.seen:
+            return
+        walk.seen.add(memo)
+        if base_ref[1] == head_ref[1] and not ctx.root:
+            # A shared component: one finding per component, whichever operation reached it first.
+            ctx = Context(ctx.where, ctx.direction, _component_name(head_ref[1]),
+                          "/".join(head_ref[1]), ctx.contracts, False, ctx.depth)
+    old, new = view(walk.base, base), view(walk.head, head)
+    if old.at.value == new.at.value and base_ref is None and head_ref is None and not _has_ref(old.at.value):
+        return
+    _types(walk, old, new, ctx)
+    compare_keywords(walk, old, new, ctx)
+    _properties(walk, old, new, ctx)
+    _children(walk, old, new, ctx)
+    _variants(walk, old, new, ctx)
+
+
+def _has_ref(value: Any) -> bool:
+    # An inline schema equal on both sides may still reach changed components.
+    if isinstance(value, dict):
+        return "$ref" in value or any(_has_ref(v) for v in value.values() if isinstance(v, (dict, list)))
+    if isinstance(value, list):
+        return any(_has_ref(v) for v in value if isinstance(v, (dict, list)))
+    return False
+
+
+def _component_name(pointer: tuple[str, ...]) -> str:
+    return pointer[-1] if pointer else "schema"
+
+
+def _label(ctx: Context, noun: str = "schema") -> str:
+    return f"property '{ctx.trail}'" if ctx.trail else noun
+
+
+def _types(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    if old.types != new.types:
+        before, after = _names(old.types), _names(new.types)
+        accepted_before = _covers(new.types, old.types) if ctx.direction == "request" else _covers(old.types, new.types)
+        kind = "type-compatible" if accepted_before else "type-changed"
+        walk.added(kind, new.at, ctx, f"{_label(ctx)} type changed from {before} to {after}", key=f"{before}>{after}")
+    if old.nullable != new.nullable:
+        state = "nullable" if new.nullable else "not nullable"
+        walk.added("nullable-changed", new.at, ctx, f"{_label(ctx)} became {state}", nullable=new.nullable)
+
+
+def _names(types: frozenset[str] | None) -> str:
+    return "any" if types is None else "|".join(sorted(types))
+
+
+def _covers(wide: frozenset[str] | None, narrow: frozenset[str] | None) -> bool:
+    """Whether every value of type ``narrow`` is also of type ``wide``."""
+    if wide is None:
+        return True
+    if narrow is None:
+        return False
+    return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
+
+
+def _visible(v: View, name: str, direction: str) -> bool:
+    # readOnly properties are not part of a request, writeOnly ones not of a response.
+    schema = v.properties[name].value
+    if not isinstance(schema, dict):
+        return True
+    hidden = "readOnly" if direction == "request" else "writeOnly" if direction == "response" else None
+    return not (hidden and schema.get(hidden) is True)
+
+
+def _properties(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    contract = _root_contract(walk, old, new, ctx)
+    for name in sorted(old.properties.keys() | new.properties.keys()):
+        child = ctx.field(name).with_contract(contract).with_contract(_field_contract(walk, name, ctx))
+        in_old = name in old.properties and _visible(old, name, ctx.direction)
+        in_new = name in new.properties and _visible(new, name, ctx.direction)
+        if in_old and not in_new:
+            access = name in new.properties
+            what = f"property '{child.trail}' became {'read' if ctx.direction == 'request' else 'write'}-only" \
+                if access else f"property '{child.trail}' removed"
+            kind = "property-access-narrowed" if access else "property-removed"
+            at = new.properties[name] if access else old.properties[name]
+            walk.emit(kind, at, walk_side(access), child, what, required=name in old.required,
+                      deprecated=_flag(old.properties[name], "deprecated"))
+        elif in_new and not in_old:
+            walk.added("property-added", new.properties[name], child, f"property '{child.trail}' added",
+                       required=name in new.required)
+        elif in_old and in_new:
+            _property_pair(walk, old, new, name, child)
+
+
+def walk_side(head_side: bool) -> Any:
+    from classifier.model import Side
+
+    return Side.HEAD if head_side else Side.BASE
+
+
+def _property_pair(walk: Walk, old: View, new: View, name: str, ctx: Context) -> None:
+    was, now = name in old.required, name in new.required
+    if was != now:
+        state = "required" if now else "optional"
+        walk.added("property-required-changed", new.properties[name], ctx,
+                   f"property '{ctx.trail}' became {state}", required=now)
+    if not _flag(old.properties[name], "deprecated") and _flag(new.properties[name], "deprecated"):
+        walk.added("property-deprecated", new.properties[name], ctx, f"property '{ctx.trail}' deprecated")
+    diff_schema(walk, old.properties[name], new.properties[name], ctx)
+
+
+def _flag(at: At, name: str) -> bool:
+    return isinstance(at.value, dict) and at.value.get(name) is True
+
+
+def _root_contract(walk: Walk, old: View, new: View, ctx: Context) -> str | None:
+    """``envelope`` when this is the top of a response body shaped as the configured envelope."""
+    if not ctx.root or ctx.direction != "response":
+        return None
+    names = set(old.properties) | set(new.properties)
+    named = {old.at.pointer[-1:], new.at.pointer[-1:]} & {(n,) for n in walk.config.envelope_schemas}
+    return "envelope" if named or names & set(walk.config.envelope_properties) else None
+
+
+def _field_contract(walk: Walk, name: str, ctx: Context) -> str | None:
+    return "pagination" if ctx.direction == "response" and name in walk.config.pagination_fields else None
+
+
+def _children(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    if old.items is not None and new.items is not None:
+        diff_schema(walk, old.items, new.items, _nested(ctx, "[]"))
+    if old.additional is not None and new.additional is not None:
+        diff_schema(walk, old.additional, new.additional, _nested(ctx, "{*}"))
+
+
+def _nested(ctx: Context, suffix: str) -> Context:
+    trail = f"{ctx.trail}{suffix}" if ctx.trail else suffix
+    return Context(ctx.where, ctx.direction, trail, f"{ctx.subject}/{suffix}", ctx.contracts - {"envelope"}, False,
+                   ctx.depth + 1)
+
+
+def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    if not old.variants and not new.variants:
+        return
+    if old.discriminator != new.discriminator and old.discriminator is not None:
+        walk.added("discriminator-changed", new.at, ctx, f"{_label(ctx)} discriminator changed")
+    before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.variants)}
+    after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.variants)}
+    for key in sorted(before.keys() - after.keys()):
+        walk.removed("variant-removed", before[key], ctx, f"{_label(ctx)} lost the oneOf/anyOf variant '{key}'", key=key)
+    for key in sorted(after.keys() - before.keys()):
+        walk.added("variant-added", after[key], ctx, f"{_label(ctx)} gained the oneOf/anyOf variant '{key}'", key=key)
+    for key in sorted(before.keys() & after.keys()):
+        diff_schema(walk, before[key], after[key], _nested(ctx, f"<{key}>"))

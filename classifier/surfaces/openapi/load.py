@@ -1,0 +1,78 @@
+"""Bytes to ``Document``: JSON with ``json``, YAML with PyYAML's safe loader.
+
+Nothing in a compared file can make the loader construct an object or fetch
+anything. Bad input is a ``SourceError`` naming the file, the side, the line
+and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from classifier.errors import SourceError
+from classifier.model import Side
+from classifier.sources import decode_text, looks_binary
+from classifier.surfaces.openapi.document import Document, LoadError, yaml_locator
+
+JSON_SUFFIXES = (".json",)
+FIX_SYNTAX = "fix the file at that line; `python -m json.tool` or `yamllint` show the problem"
+
+
+def parse_document(data: bytes, path: str, side: Side, max_bytes: int) -> Document:
+    """Parse one file read from one side of the comparison.
+
+    Raises:
+        SourceError: the file is binary, too large, not UTF-8, or not valid
+            JSON/YAML (duplicate keys, alias bombs and deep nesting included).
+    """
+    where = f"{path} ({side.value})"
+    if len(data) > max_bytes:
+        raise SourceError(
+            f"{where}: {len(data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for an OpenAPI file",
+            hint="raise [tool.classifier.openapi] max_file_mb, or exclude the file",
+        )
+    if looks_binary(data):
+        raise SourceError(f"{where}: binary content where an OpenAPI document was expected",
+                          hint="store the spec as UTF-8 JSON or YAML text")
+    text = decode_text(data, path, side)
+    try:
+        if path.lower().endswith(JSON_SUFFIXES):
+            return _json_document(text, path)
+        return _yaml_document(text, path)
+    except LoadError as exc:
+        at = f"{path}:{exc.line}" if exc.line else path
+        raise SourceError(f"{at} ({side.value}): {exc.message}", hint=FIX_SYNTAX) from None
+
+
+def _yaml_document(text: str, path: str) -> Document:
+    from classifier.surfaces.openapi.yaml_tree import load_yaml
+
+    data, table = load_yaml(text, path)
+    return Document(path, data, yaml_locator(data, table))
+
+
+def _json_document(text: str, path: str) -> Document:
+    from classifier.surfaces.openapi.json_lines import JsonIndex, find_duplicate_key
+
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey:
+        key, line = find_duplicate_key(text) or ("?", None)
+        raise LoadError(f"duplicate key {key!r}", line) from None
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise LoadError("nested too deeply to be an OpenAPI document", None) from None
+    return Document(path, data, JsonIndex(text).locator())
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey()
+    return result

@@ -1,0 +1,72 @@
+"""The state of one spec comparison: both resolvers, the context, the changes found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from classifier.model import Change, Location, Side
+from classifier.surfaces.openapi.config import OpenAPIConfig
+from classifier.surfaces.openapi.refs import At, Resolver
+
+SURFACE = "openapi"
+MAX_SCHEMA_DEPTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where the walk is: the operation part, the field trail, the direction, the contracts.
+
+    ``where`` names the operation element (``GET /pets response 200
+    application/json``); ``trail`` the schema path below it (``owner.name``);
+    ``root`` is true at the top of a request or response body, where the
+    envelope and pagination contracts live.
+    """
+
+    where: str
+    direction: str = "none"
+    trail: str = ""
+    subject: str = ""
+    contracts: frozenset[str] = frozenset()
+    root: bool = False
+    depth: int = 0
+
+    def field(self, name: str) -> Context:
+        trail = f"{self.trail}.{name}" if self.trail else name
+        return replace(self, trail=trail, subject=f"{self.subject}/{name}", root=False, depth=self.depth + 1,
+                       contracts=self.contracts - {"envelope"})
+
+    def with_contract(self, name: str | None) -> Context:
+        return self if name is None else replace(self, contracts=self.contracts | {name})
+
+
+@dataclass(slots=True)
+class Walk:
+    """One base/head spec pair being compared."""
+
+    config: OpenAPIConfig
+    base: Resolver
+    head: Resolver
+    changes: dict[tuple[str, str], Change] = field(default_factory=dict)
+    seen: set[Any] = field(default_factory=set)
+
+    def emit(self, kind: str, at: At, side: Side, ctx: Context, what: str, **fields: Any) -> None:
+        """Record one fact; the same kind and subject are recorded once."""
+        subject = f"{ctx.direction}|{ctx.subject}|{kind}|{fields.get('key', '')}"
+        if (kind, subject) in self.changes:
+            return
+        location = Location(at.doc.path, at.line, side)
+        values = {
+            "where": ctx.where,
+            "what": what,
+            "direction": ctx.direction,
+            "contracts": tuple(sorted(ctx.contracts)),
+            **fields,
+        }
+        self.changes[(kind, subject)] = Change(SURFACE, kind, subject, location, values)
+
+    def removed(self, kind: str, at: At, ctx: Context, what: str, **fields: Any) -> None:
+        self.emit(kind, at, Side.BASE, ctx, what, **fields)
+
+    def added(self, kind: str, at: At, ctx: Context, what: str, **fields: Any) -> None:
+        self.emit(kind, at, Side.HEAD, ctx, what, **fields)
