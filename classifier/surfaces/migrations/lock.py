@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(parser.parse_args(argv))
     except ClassifierError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
+        hint = f"; fix: {exc.hint}" if exc.hint else ""
         print(f"classify: error: {exc.message}{hint}", file=sys.stderr)
         return 2
 
