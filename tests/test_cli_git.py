@@ -201,9 +201,30 @@ def test_unknown_ref(repo, capsys: pytest.CaptureFixture[str]) -> None:
         "or fetch it: `git fetch origin nope`"
     )
     assert classify(capsys, repo.path, "--base", "origin/release").error_line == (
-        "classify: error: unknown revision 'origin/release' for the base; fix: fetch it: `git fetch origin release`"
+        "classify: error: unknown revision 'origin/release' for the base; "
+        "fix: fetch it: `git fetch origin release:refs/remotes/origin/release`"
     )
-    assert "git fetch" in classify(capsys, repo.path, "--base", "HEAD", "--head", "nope").error_line
+    assert classify(capsys, repo.path, "--base", "HEAD~5").error_line == (
+        "classify: error: unknown revision 'HEAD~5' for the base; "
+        "fix: check the name: the history may be shorter than it asks for"
+    )
+    assert classify(capsys, repo.path, "--base", "HEAD", "--head", "nope").error_line == (
+        "classify: error: unknown revision 'nope' for --head; fix: check the name, or fetch it: `git fetch origin nope`"
+    )
+
+
+def test_local_branch_missing_but_remote_tracking_present(
+    repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit("one", **{"a.txt": "1\n"})
+    repo.git("switch", "-q", "-c", "feature")
+    work = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--branch", "feature", str(repo.path), str(work))
+
+    assert classify(capsys, work, "--base", "main").error_line == (
+        "classify: error: unknown revision 'main' for the base; "
+        "fix: only the remote-tracking branch exists: pass --base origin/main"
+    )
 
 
 def test_repository_without_commits(repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -220,21 +241,51 @@ def test_staged_with_head_is_a_usage_error(repo, capsys: pytest.CaptureFixture[s
     assert "--staged and --head cannot be combined" in line
 
 
-def test_shallow_clone_without_merge_base(repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def diverged(repo) -> None:
+    """main and feature each one commit past their branch point; the repository is left on main."""
     repo.commit("one", **{"a.txt": "1\n"})
     repo.git("switch", "-q", "-c", "feature")
     repo.commit("feature", **{"b.txt": "b\n"})
     repo.git("switch", "-q", "main")
     repo.commit("main moves on", **{"c.txt": "c\n"})
+
+
+def test_shallow_clone_without_merge_base(repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    diverged(repo)
     work = tmp_path / "shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{repo.path}", str(work))
     git(work, "switch", "-q", "feature")
 
     line = classify(capsys, work, "--base", "origin/main").error_line
 
-    assert "shallow" in line
-    assert "fetch-depth: 0" in line
-    assert "git fetch --unshallow" in line
+    assert line == (
+        "classify: error: no merge base between origin/main and HEAD: this is a shallow clone; "
+        "fix: fetch the full history: `git fetch --unshallow origin` "
+        "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
+    )
+    git(work, "fetch", "-q", "--unshallow", "origin")
+    assert classify(capsys, work, "--base", "origin/main").code == 0
+
+
+def test_shallow_single_branch_clone_lacks_the_base(repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    diverged(repo)
+    work = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo.path}", str(work))
+
+    line = classify(capsys, work, "--base", "origin/main").error_line
+
+    assert line == (
+        "classify: error: unknown revision 'origin/main' for the base in a shallow clone; "
+        "fix: fetch it: `git fetch --unshallow origin main:refs/remotes/origin/main` "
+        "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
+    )
+    assert classify(capsys, work, "--base", "HEAD~1").error_line == (
+        "classify: error: unknown revision 'HEAD~1' for the base in a shallow clone; "
+        "fix: fetch the full history: `git fetch --unshallow origin` "
+        "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
+    )
+    git(work, "fetch", "-q", "--unshallow", "origin", "main:refs/remotes/origin/main")
+    assert classify(capsys, work, "--base", "origin/main").code == 0
 
 
 def test_unrelated_histories(repo, capsys: pytest.CaptureFixture[str]) -> None:
