@@ -50,11 +50,28 @@ class Call:
     line: int
 
 
-class _Positioned(cst.CSTVisitor):
+class _Positioned(cst.BatchableCSTVisitor):
+    """A visitor run with the others in one traversal (``MetadataWrapper.visit_batched``).
+
+    Batched visitors cannot prune the walk, so each keeps its own count of the
+    function bodies it is inside: what is defined there exists only when the
+    function runs.
+    """
+
     METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.function_depth = 0
 
     def line_of(self, node: cst.CSTNode) -> int:
         return int(self.get_metadata(PositionProvider, node).start.line)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.function_depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.function_depth -= 1
 
 
 class GatherClassesVisitor(_Positioned):
@@ -66,6 +83,8 @@ class GatherClassesVisitor(_Positioned):
         self._stack: list[str] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.function_depth:
+            return
         name = ".".join([*self._stack, node.name.value])
         bases = tuple(filter(None, (dotted_name(arg.value) for arg in node.bases if arg.keyword is None)))
         docstring = node.get_docstring(clean=True)
@@ -73,10 +92,8 @@ class GatherClassesVisitor(_Positioned):
         self._stack.append(node.name.value)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._stack.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # classes defined inside functions exist only when the function runs
+        if not self.function_depth:
+            self._stack.pop()
 
 
 class GatherAssignmentsVisitor(_Positioned):
@@ -88,20 +105,23 @@ class GatherAssignmentsVisitor(_Positioned):
         self._stack: list[str] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._stack.append(node.name.value)
+        if not self.function_depth:
+            self._stack.append(node.name.value)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._stack.pop()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # locals are not part of a table or a contract
+        if not self.function_depth:
+            self._stack.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if self.function_depth:
+            return  # locals are not part of a table or a contract
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self._add(target.target.value, node.value, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self.function_depth:
+            return
         if isinstance(node.target, cst.Name) and node.value is not None:
             self._add(node.target.value, node.value, node)
 

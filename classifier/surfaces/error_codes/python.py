@@ -46,14 +46,14 @@ def parse_module(text: str, registry: tuple[str, ...] = ()) -> shapes.Module:
         Unparsable: a syntax error (with line and column) or a file too deeply nested.
     """
     try:
-        wrapper = MetadataWrapper(cst.parse_module(text))
+        # The tree is ours alone, so libcst's defensive deep copy is skipped.
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
     except cst.ParserSyntaxError as exc:
         raise Unparsable(_syntax_problem(text, exc)) from None
     except RecursionError:
         raise Unparsable(Problem("unreadable", "syntax", None, "too deeply nested to parse")) from None
     classes, assignments, calls = GatherClassesVisitor(), GatherAssignmentsVisitor(), GatherRegistryCallsVisitor(registry)
-    for visitor in (classes, assignments, calls):
-        wrapper.visit(visitor)
+    wrapper.visit_batched([classes, assignments, calls])  # one walk of the tree for all three
     positions = wrapper.resolve(PositionProvider)
     module = shapes.Module(
         reader=_reader(wrapper.module, assignments.assignments),
