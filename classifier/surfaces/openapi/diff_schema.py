@@ -30,10 +30,11 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
         if memo in walk.seen:
             return
         walk.seen.add(memo)
-        if base_ref[1] == head_ref[1] and not ctx.root:
+        if base_ref[1] == head_ref[1]:
             # A shared component: one finding per component, whichever operation reached it first.
-            ctx = Context(ctx.where, ctx.direction, _component_name(head_ref[1]),
-                          "/".join(head_ref[1]), ctx.contracts, False, ctx.depth)
+            trail = "" if ctx.root else _component_name(head_ref[1])
+            subject = f"{head_ref[0]}#/{'/'.join(head_ref[1])}"
+            ctx = Context(ctx.where, ctx.direction, trail, subject, ctx.contracts, ctx.root, ctx.depth)
     old, new = view(walk.base, base), view(walk.head, head)
     if old.at.value == new.at.value and base_ref is None and head_ref is None and not _has_ref(old.at.value):
         return
