@@ -6,15 +6,13 @@ the bytes), so parse caches keyed by blob id work for both sources alike.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
-from classifier.sources import SYMLINK_MODE, FilePair
-
-REGULAR_MODE = "100644"
+from classifier.sources import FilePair, blob_id, path_below
+from classifier.sources.worktree import worktree_mode
 
 
 class DirectorySource:
@@ -36,6 +34,7 @@ class DirectorySource:
             self._pair("modified", path, path)
             for path in sorted(base & head)
             if self._blob(Side.BASE, path) != self._blob(Side.HEAD, path)
+            or self._mode(Side.BASE, path) != self._mode(Side.HEAD, path)
         ]
         added, deleted = sorted(head - base), sorted(base - head)
         renamed, added, deleted = self._exact_renames(added, deleted)
@@ -75,16 +74,16 @@ class DirectorySource:
     def _blob(self, side: Side, path: str) -> str:
         key = (side, path)
         if key not in self._blobs:
-            data = self.read(side, path) or b""
-            header = f"blob {len(data)}\0".encode("ascii")
-            self._blobs[key] = hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
+            self._blobs[key] = blob_id(self.read(side, path) or b"")
         return self._blobs[key]
 
     def _mode(self, side: Side, path: str) -> str:
-        return SYMLINK_MODE if (self.roots[side] / path).is_symlink() else REGULAR_MODE
+        return worktree_mode(self.roots[side] / path)
 
     def read(self, side: Side, path: str) -> bytes | None:
-        full = self.roots[side] / path
+        full = path_below(self.roots[side], path)
+        if full is None:
+            return None
         if full.is_symlink():
             # Like git: a symlink's content is its target text, never what it points at.
             return os.fsencode(os.readlink(full))
@@ -96,12 +95,17 @@ class DirectorySource:
 
     def list_files(self, side: Side, under: str) -> list[str]:
         root = self.roots[side]
-        start = root / under if under else root
+        start = path_below(root, under) if under else root
+        if start is None or start.is_symlink():
+            return []  # git lists nothing below a symlinked folder either
         found: list[str] = []
         for folder, dirs, files in os.walk(start):
+            # A repository's own data (a .git folder, or the .git file of a
+            # submodule or linked worktree) is not part of the tree.
             dirs[:] = sorted(d for d in dirs if d != ".git")
             for name in files:
-                found.append((Path(folder) / name).relative_to(root).as_posix())
+                if name != ".git":
+                    found.append((Path(folder) / name).relative_to(root).as_posix())
             # os.walk does not descend into symlinked folders; list them as files.
             found.extend((Path(folder) / d).relative_to(root).as_posix() for d in dirs if (Path(folder) / d).is_symlink())
         return sorted(found)
