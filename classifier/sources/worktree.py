@@ -76,9 +76,8 @@ def _moved(
     if not deleted or not files:
         return pairs, files
     id_length = len(next(iter(deleted)))
-    # Only a file of a deleted file's size can be that file moved; empty files
-    # are all alike and prove nothing.
-    sizes = {blob_size(blob) for blob in deleted} - {0}
+    # Only a file of a deleted file's size can be that file moved.
+    sizes = {blob_size(blob) for blob in deleted}
     renamed: dict[str, FilePair] = {}
     for path in files:
         if os.lstat(top / path).st_size not in sizes:

@@ -199,14 +199,14 @@ def test_plain_mv_is_a_rename(repo, open_git: Callable[..., GitSource]) -> None:
     source = open_git(repo.path, base="HEAD")
     pairs = source.changed_files()
 
+    # As `git add -A && git diff -M` would say, an empty file included.
     assert pair_view(pairs) == [
-        ("added", None, "also-empty.txt"),
         ("added", None, "other.txt"),
-        ("deleted", "empty.txt", None),
         ("deleted", "gone.txt", None),
+        ("renamed", "empty.txt", "also-empty.txt"),
         ("renamed", "old.txt", "new.txt"),
     ]
-    [renamed] = [pair for pair in pairs if pair.status == "renamed"]
+    renamed = next(pair for pair in pairs if pair.base_path == "old.txt")
     assert renamed.base_blob == renamed.head_blob
     assert source.read_blob(Side.HEAD, renamed) == b"content\n"
 
