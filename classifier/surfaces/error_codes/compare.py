@@ -64,9 +64,10 @@ def _missing(pair: FilePair, path: str, tables: dict[Side, ErrorTable], names: t
     if not names and not head.tables and not base.tables:
         detail = f"no error table found in {path}"
         yield _change(pair, Fact("unreadable", "tables", None, Side.HEAD not in present, {"detail": detail, "side": "head"}))
+    found = "; ".join(head.available or base.available) or "nothing understood"
     for name in names:
         if all(name in tables[side].missing for side in present):
-            detail = f"no table named {name} in {path}"
+            detail = f"no table named {name} in {path} (found: {found})"
             yield _change(pair, Fact("unreadable", name, None, Side.HEAD not in present, {"detail": detail, "side": "head"}))
 
 

@@ -12,7 +12,7 @@ import json
 from importlib import resources
 from typing import Any, Iterator
 
-from classifier.surfaces.error_codes.model import ErrorTable, Field, Problem, Record
+from classifier.surfaces.error_codes.model import ErrorTable, Field, Problem, Record, count_codes
 
 TABLE = "table"
 # Schema keys that are fields of a code, and the field each one feeds.
@@ -31,7 +31,7 @@ def read_data_table(text: str, path: str) -> ErrorTable:
     if problem is not None:
         return ErrorTable({}, problems=(problem,))
     records = dict(_records(data, lines))
-    return ErrorTable(records, (f"{path} ({len(records)} codes)",), tuple(duplicates))
+    return ErrorTable(records, (f"{path} ({count_codes(len(records))})",), tuple(duplicates))
 
 
 def _load(text: str, path: str) -> tuple[Any, Any]:

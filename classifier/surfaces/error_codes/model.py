@@ -58,13 +58,15 @@ class Problem:
 class ErrorTable:
     """One side of one configured file: its codes, the tables read, its problems.
 
-    ``missing`` lists configured table names that the file does not define.
+    ``missing`` lists configured table names that the file does not define, and
+    then ``available`` lists every table the file does hold.
     """
 
     records: Mapping[str, Record]
     tables: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     missing: tuple[str, ...] = ()
+    available: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +76,7 @@ class Constant:
     name: str
     value: Any
     line: int
+
+
+def count_codes(count: int) -> str:
+    return f"{count} code" if count == 1 else f"{count} codes"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from typing import Any, Iterable
 
 import libcst as cst
@@ -28,6 +29,7 @@ from classifier.surfaces.error_codes.model import (
     ErrorTable,
     Problem,
     Record,
+    count_codes,
 )
 
 
@@ -102,7 +104,11 @@ def read_table(text: str, names: tuple[str, ...], registry: tuple[str, ...]) -> 
     entries, tables, found = _collect(module, set(names))
     records, problems = _assemble(module, entries)
     missing = tuple(name for name in names if name not in found)
-    return ErrorTable(records, tuple(tables), tuple(module.problems + problems), missing)
+    table = ErrorTable(records, tuple(tables), tuple(module.problems + problems), missing)
+    if missing:
+        # Say what the file does hold, so the configured name can be corrected.
+        table = replace(table, available=tuple(_collect(module, set())[1]))
+    return table
 
 
 def _collect(module: shapes.Module, wanted: set[str]) -> tuple[list[Entry], list[str], set[str]]:
@@ -113,7 +119,7 @@ def _collect(module: shapes.Module, wanted: set[str]) -> tuple[list[Entry], list
 
     def take(name: str, kind: str, new: list[Entry]) -> None:
         entries.extend(new)
-        tables.append(f"{name} ({kind}, {len(new)} codes)")
+        tables.append(f"{name} ({kind}, {count_codes(len(new))})")
         found.add(name)
 
     for name in sorted(module.enums, key=lambda n: module.classes[n].line):
