@@ -43,8 +43,9 @@ def classify(capsys: pytest.CaptureFixture[str], repo: Path, *argv: str) -> Run:
     return Run(code, captured.out, captured.err)
 
 
-def git(where: Path, *args: str) -> str:
-    proc = subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True)
+def git(where: Path, *args: str, index: Path | None = None) -> str:
+    env = {**os.environ, "GIT_INDEX_FILE": str(index)} if index else None
+    proc = subprocess.run(["git", "-C", str(where), *args], check=False, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -181,7 +182,51 @@ def test_binary_symlink_and_odd_paths(repo, tmp_path: Path, capsys: pytest.Captu
     assert kinds == {"logo.png": "binary", "outside": "added", "with space/ünï\ncödé.txt": "added"}
 
 
+@pytest.mark.xfail(strict=True, reason="the JSON reporter cannot write a path that is not valid UTF-8 (exit 3)")
+def test_path_that_is_not_utf8(repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit("one", **{"a.txt": "a\n"})
+    (repo.path / os.fsdecode(b"caf\xe9.txt")).write_text("x\n", encoding="utf-8")
+
+    run = classify(capsys, repo.path, "--base", "HEAD", "--format", "json")
+
+    assert run.code == 0, run.err
+
+
+def test_run_from_a_subfolder_sees_the_whole_repository(repo, capsys: pytest.CaptureFixture[str]) -> None:
+    base = repo.commit("one", **{"sub/a.txt": "a\n", "top.txt": "t\n"})
+    repo.write("top.txt", "changed\n")
+
+    report = classify(capsys, repo.path / "sub", "--base", base, "--format", "json").report
+
+    assert paths(report) == ["top.txt"]
+
+
+def test_staged_reads_the_index_git_names(
+    repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Inside `git commit -a` or `git commit <path>`, hooks see a temporary index
+    # through GIT_INDEX_FILE: that is what is being committed.
+    base = repo.commit("one", **{"a.txt": "1\n", "b.txt": "1\n"})
+    repo.write("a.txt", "2\n")
+    repo.git("add", "a.txt")
+    other_index = tmp_path / "next-index"
+    repo.write("b.txt", "2\n")
+    git(repo.path, "read-tree", base, index=other_index)
+    git(repo.path, "add", "b.txt", index=other_index)
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other_index))
+
+    report = classify(capsys, repo.path, "--base", base, "--staged", "--format", "json").report
+
+    assert paths(report) == ["b.txt"]
+
+
 # -- refusals: exit 2, one line, the fix ------------------------------------------------
+
+
+def test_git_not_installed(repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo.path / "no-bin"))
+
+    assert classify(capsys, repo.path).error_line == "classify: error: git is not installed or not on PATH; fix: install git"
 
 
 def test_not_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -307,7 +352,7 @@ def test_unresolved_conflict_in_the_index(repo, capsys: pytest.CaptureFixture[st
     repo.commit("other side", **{"a.txt": "2\n"})
     repo.git("switch", "-q", "main")
     repo.commit("this side", **{"a.txt": "3\n"})
-    subprocess.run(["git", "-C", str(repo.path), "merge", "-q", "other"], capture_output=True)
+    subprocess.run(["git", "-C", str(repo.path), "merge", "-q", "other"], check=False, capture_output=True)
 
     line = classify(capsys, repo.path, "--base", "HEAD~1", "--staged").error_line
 

@@ -116,8 +116,7 @@ def decode_text(data: bytes, path: str, side: Side) -> str:
         SourceError: the bytes are not valid UTF-8; the message names the file,
             the side and the byte offset.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

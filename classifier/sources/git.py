@@ -60,6 +60,7 @@ class Git:
         try:
             proc = subprocess.run(
                 ["git", "-C", str(self.top), *args],
+                check=False,
                 capture_output=True,
                 stdin=subprocess.DEVNULL,
                 env=_git_env(),

@@ -17,7 +17,7 @@ def pair_view(pairs: list[FilePair]) -> list[Pair]:
 
 def git(where: Path, *args: str) -> str:
     """Run git in ``where`` (any repository, clones included) and return its stripped output."""
-    proc = subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True)
+    proc = subprocess.run(["git", "-C", str(where), *args], check=False, capture_output=True, text=True)
     if proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
     return proc.stdout.strip()
