@@ -53,7 +53,7 @@ class FilesSurface:
         if pair.path.endswith((".py", ".pyi")):
             from classifier.surfaces.files.python import classify_python
 
-            kind, detail, line = classify_python(old, new, self.config.observability)
+            kind, detail, line = classify_python(pair.path, old, new, self.config.observability)
         else:
             kind, detail, line = "internal-change", "text changed", first_changed_line(old, new)
         detail = f"renamed from {pair.base_path}; {detail}" if pair.status == "renamed" else detail

@@ -26,13 +26,13 @@ OBSERVABILITY_MODULES = frozenset(
 )
 
 
-def classify_python(old: bytes, new: bytes, observability: Sequence[str]) -> tuple[str, str, int | None]:
+def classify_python(path: str, old: bytes, new: bytes, observability: Sequence[str]) -> tuple[str, str, int | None]:
     """Return ``(kind, detail, first changed line)`` for an edited Python file."""
     from classifier.surfaces.files import first_changed_line
 
     line = first_changed_line(old, new)
-    old_tree, old_error = _parse(old, Side.BASE)
-    new_tree, new_error = _parse(new, Side.HEAD)
+    old_tree, old_error = _parse(path, old, Side.BASE)
+    new_tree, new_error = _parse(path, new, Side.HEAD)
     if old_tree is None or new_tree is None:
         return "internal-change", f"does not parse ({old_error or new_error}); compared as text", line
     names = frozenset(observability)
@@ -49,8 +49,8 @@ def _documentation_or_layout(old: bytes, new: bytes, line: int | None) -> tuple[
     return "internal-change", "formatting only (same syntax tree)", line
 
 
-def _parse(data: bytes, side: Side) -> tuple[ast.Module | None, str | None]:
-    text = _decode(data, side)
+def _parse(path: str, data: bytes, side: Side) -> tuple[ast.Module | None, str | None]:
+    text = _decode(path, data, side)
     try:
         return _without_docstrings(ast.parse(text)), None
     except SyntaxError as exc:
@@ -59,14 +59,14 @@ def _parse(data: bytes, side: Side) -> tuple[ast.Module | None, str | None]:
         return None, f"{side.value}: too deeply nested to parse"
 
 
-def _decode(data: bytes, side: Side) -> str:
+def _decode(path: str, data: bytes, side: Side) -> str:
     # Honour a PEP 263 coding cookie the way Python itself would.
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         raise SourceError(
-            f"Python file ({side.value}) cannot be decoded: {exc}",
+            f"{path} ({side.value}): Python file cannot be decoded: {exc}",
             hint="save it as UTF-8 or declare its encoding in a coding comment",
         ) from None
 
