@@ -8,7 +8,7 @@ under 2 ms where deepdiff takes about 360 ms plus 0.7 s to import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from classifier.surfaces.error_codes.literals import Unknown
 from classifier.surfaces.error_codes.model import FIELDS, ErrorTable, Problem, Record
@@ -66,33 +66,40 @@ def diff_tables(base: ErrorTable, head: ErrorTable) -> Iterator[Fact]:
     for record in added:
         if record.code not in renamed_to:
             yield Fact("added", record.code, record.line, False, {"code": record.code, "table": record.table})
-        yield from _not_static(record, FIELDS)
+        yield from _not_static(record, _field_keys(record))
     for code in base.records.keys() & head.records.keys():
         yield from _field_changes(base.records[code], head.records[code])
 
 
 def _field_changes(old: Record, new: Record) -> Iterator[Fact]:
-    for name in FIELDS:
-        before, after = old.fields.get(name), new.fields.get(name)
+    for key in _field_keys(old, new):
+        name = key.split("@", 1)[0]
+        before, after = old.fields.get(key), new.fields.get(key)
         old_value = before.value if before is not None else None
         new_value = after.value if after is not None else None
         if old_value == new_value:
             continue
         if isinstance(new_value, Unknown):
-            yield from _not_static(new, (name,))
+            yield from _not_static(new, (key,))
             continue
         line = after.line if after is not None else new.line
         quoted = name != "exception"
         fields = {"code": new.code, "field": name, "old": show(old_value, quoted), "new": show(new_value, quoted)}
-        yield Fact(FIELD_KINDS[name], f"{new.code}.{name}", line, False, fields)
+        yield Fact(FIELD_KINDS[name], f"{new.code}.{key}", line, False, fields)
 
 
-def _not_static(record: Record, names: tuple[str, ...]) -> Iterator[Fact]:
-    for name in names:
-        field = record.fields.get(name)
+def _field_keys(*records: Record) -> list[str]:
+    """Field keys of both records (``status``, ``status@class`` …) in report order."""
+    keys = {key for record in records for key in record.fields}
+    return sorted(keys, key=lambda key: (FIELDS.index(key.split("@", 1)[0]), key))
+
+
+def _not_static(record: Record, keys: Iterable[str]) -> Iterator[Fact]:
+    for key in keys:
+        field = record.fields.get(key)
         if field is not None and isinstance(field.value, Unknown):
-            detail = f"{record.code} {name} is {field.value}"
-            yield Fact("not-static", f"{record.code}.{name}", field.line, False, {"detail": detail})
+            detail = f"{record.code} {key.split('@', 1)[0]} is {field.value}"
+            yield Fact("not-static", f"{record.code}.{key}", field.line, False, {"detail": detail})
 
 
 def _renames(removed: list[Record], added: list[Record]) -> dict[str, Record]:

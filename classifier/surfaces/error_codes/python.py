@@ -171,11 +171,15 @@ def _assemble(module: shapes.Module, entries: list[Entry]) -> tuple[dict[str, Re
             seen.setdefault(value_key, entry.line)
         first.setdefault(code, entry)
         merged = fields.setdefault(code, {})
+        source = "class" if entry.table in module.exceptions else entry.table
         for name, field in entry.fields.items():
-            # Within one table the later entry wins, as a dict literal does at run time;
-            # across tables the first shape (enum, dict, registry, class) wins.
+            # Within one table the later entry wins, as a dict literal does at run time.
+            # The same field from another shape (a status dict and the exception class's
+            # status_code) is kept beside it, so a change to either one is seen.
             if name not in merged or merged[name].table == entry.table:
                 merged[name] = field
+            else:
+                merged[f"{name}@{source}"] = field
     records = {code: Record(code, first[code].line, first[code].table, merged) for code, merged in fields.items()}
     return records, problems
 

@@ -53,3 +53,23 @@ def test_scenario_unchanged_table_reformatted_is_quiet(repo, capsys: pytest.Capt
 
     assert json.loads(capsys.readouterr().out)["findings"] == []
     assert code == 0
+
+
+def test_scenario_status_changed_only_on_a_base_exception_class(repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The status dict still says 404, but the classes raised for two codes now answer 400."""
+    base = render(CODES)
+    repo.commit("base", **{"pyproject.toml": CONFIG, "app__errors.py": base})
+    repo.git("checkout", "-q", "-b", "feature")
+    head = base.replace("class NotFoundError(AppError):\n    status_code = 404", "class NotFoundError(AppError):\n    status_code = 400")
+    repo.commit("edit", **{"app__errors.py": head})
+
+    code = main(["check", "--repo", str(repo.path), "--base", "main", "--head", "feature", "--format", "json"])
+
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], f["line"], f["message"]) for f in findings] == [
+        ("ERC103", 149, "error code NotFoundError HTTP status changed: 404 → 400"),
+        ("ERC103", 149, "error code PROOF_NOT_FOUND HTTP status changed: 404 → 400"),
+        ("ERC103", 149, "error code TENANT_NOT_FOUND HTTP status changed: 404 → 400"),
+    ]
+    assert head.splitlines()[148] == "    status_code = 400"
+    assert code == 1
