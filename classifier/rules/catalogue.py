@@ -378,7 +378,7 @@ RULES: tuple[Rule, ...] = (
          "{detail}: cannot be compared without running code"),
     Rule("ERC110", "contract-file-unreadable", "error_codes", _BRK, _ERR,
          "A configured error table or constants file does not parse, match its schema or hold the table.",
-         "error table cannot be read at {side}: {detail}"),
+         "contract file cannot be read at {side}: {detail}"),
     Rule("ERC201", "idempotency-constant-changed", "error_codes", _BRK, _ERR,
          "A constant of the idempotency contract changed value, was removed or became computed.",
          "idempotency conflict semantics changed: {old} → {new} ({name})"),
