@@ -13,14 +13,13 @@ repository, and the hook must feel instant when nothing relevant changed.
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
 from classifier.sources import FilePair, blob_id, path_below
+from classifier.sources.gitcmd import CatFileBatch, Git, find_toplevel
 from classifier.sources.gitraw import UNMERGED, decode_path, is_null_id, parse_raw_diff
 from classifier.sources.worktree import fold_untracked
 
@@ -29,7 +28,7 @@ FETCH_HINT = (
     "fetch the full history: `git fetch --unshallow origin` "
     "(GitHub Actions: actions/checkout with `fetch-depth: 0`)"
 )
-
+__all__ = ["Git", "GitRequest", "GitSource", "find_toplevel", "parse_raw_diff"]
 
 
 class HeadMode:
@@ -50,52 +49,6 @@ class GitRequest:
     staged: bool = False
 
 
-class Git:
-    """A thin runner for git commands in one repository."""
-
-    def __init__(self, top: Path) -> None:
-        self.top = top
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-        try:
-            proc = subprocess.run(
-                ["git", "-C", str(self.top), *args],
-                check=False,
-                capture_output=True,
-                stdin=subprocess.DEVNULL,
-                env=_git_env(),
-            )
-        except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH", hint="install git") from None
-        if check and proc.returncode != 0:
-            raise GitError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
-        return proc
-
-    def text(self, *args: str) -> str:
-        return self.run(*args).stdout.decode("utf-8", "surrogateescape").strip()
-
-    def commit_or_none(self, ref: str) -> str | None:
-        proc = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
-        return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
-
-
-def find_toplevel(start: Path) -> Path:
-    """The root of the work tree containing ``start``.
-
-    Raises:
-        GitError: ``start`` is not inside a git work tree.
-    """
-    if not start.is_dir():
-        raise GitError(f"{start}: no such directory", hint="pass --repo with an existing folder")
-    proc = Git(start).run("rev-parse", "--show-toplevel", check=False)
-    if proc.returncode != 0:
-        raise GitError(
-            f"{start}: not a git repository",
-            hint="run inside a repository, pass --repo DIR, or compare folders with --base-dir/--head-dir",
-        )
-    return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
-
-
 class GitSource:
     """Base and head of one repository, as asked for by a ``GitRequest``."""
 
@@ -107,7 +60,7 @@ class GitSource:
         head_commit = self._head_commit(request)
         self.head = self._head_revision(request, head_commit, head_how)
         self.base = self._resolve_base(request.base, base_how, head_commit)
-        self._batch: _CatFileBatch | None = None
+        self._batch: CatFileBatch | None = None
 
     # -- resolving the two sides -------------------------------------------
 
@@ -251,7 +204,7 @@ class GitSource:
         if "\n" in name:
             return self._read_odd_name(name)
         if self._batch is None:
-            self._batch = _CatFileBatch(self.top)
+            self._batch = CatFileBatch(self.top)
         return self._batch.read(name)
 
     def _read_odd_name(self, name: str) -> bytes | None:
@@ -287,43 +240,6 @@ class GitSource:
         if self._batch is not None:
             self._batch.close()
             self._batch = None
-
-
-class _CatFileBatch:
-    """One ``git cat-file --batch`` process answering object reads in turn."""
-
-    def __init__(self, top: Path) -> None:
-        self.proc = subprocess.Popen(
-            ["git", "-C", str(top), "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_git_env(),
-        )
-
-    def read(self, name: str) -> bytes | None:
-        stdin, stdout = self._pipes()
-        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
-        stdin.flush()
-        header = stdout.readline().split()
-        # A hit is "<oid> <type> <size>"; a miss is "<name> missing" (or
-        # "ambiguous"), and the name may itself hold spaces.
-        if len(header) != 3 or not header[2].isdigit():
-            return None
-        _, kind, size = header
-        data = stdout.read(int(size))
-        stdout.read(1)  # the newline that ends every object
-        return data if kind == b"blob" else None
-
-    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        return self.proc.stdin, self.proc.stdout
-
-    def close(self) -> None:
-        stdin, stdout = self._pipes()
-        stdin.close()
-        self.proc.wait()
-        stdout.close()
 
 
 def _with_pre_commit_refs(request: GitRequest) -> tuple[GitRequest, str, str]:
@@ -380,18 +296,3 @@ def _fetch_hint(ref: str, shallow: bool) -> str:
 
 def _split_paths(out: bytes) -> list[str]:
     return sorted(decode_path(raw) for raw in out.split(b"\0") if raw)
-
-
-def _first_line(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0] if text else "no message"
-
-
-def _git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    # Never prompt for credentials or pick up a pager; keep output byte-stable.
-    # GIT_INDEX_FILE is kept on purpose: inside `git commit` it names the index
-    # being committed, which is what --staged must read.
-    # GIT_OPTIONAL_LOCKS=0: no command may take the index lock to refresh it.
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
-    return env

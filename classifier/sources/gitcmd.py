@@ -1,0 +1,113 @@
+"""Running git: one-shot commands, and the long-lived ``cat-file --batch`` reader.
+
+Every process gets the same environment: no prompts, no pager, no locale
+surprises, and no optional locks, so that reading never writes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import IO
+
+from classifier.errors import GitError
+
+
+class Git:
+    """A thin runner for git commands in one repository."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        try:
+            proc = subprocess.run(
+                ["git", "-C", str(self.top), *args],
+                check=False,
+                capture_output=True,
+                stdin=subprocess.DEVNULL,
+                env=git_env(),
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH", hint="install git") from None
+        if check and proc.returncode != 0:
+            command = next(arg for arg in args if not arg.startswith("-") and "=" not in arg)
+            raise GitError(f"git {command} failed: {_first_line(proc.stderr)}")
+        return proc
+
+    def text(self, *args: str) -> str:
+        return self.run(*args).stdout.decode("utf-8", "surrogateescape").strip()
+
+    def commit_or_none(self, ref: str) -> str | None:
+        proc = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+        return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+
+
+def find_toplevel(start: Path) -> Path:
+    """The root of the work tree containing ``start``.
+
+    Raises:
+        GitError: ``start`` is not inside a git work tree.
+    """
+    if not start.is_dir():
+        raise GitError(f"{start}: no such directory", hint="pass --repo with an existing folder")
+    proc = Git(start).run("rev-parse", "--show-toplevel", check=False)
+    if proc.returncode != 0:
+        raise GitError(
+            f"{start}: not a git repository",
+            hint="run inside a repository, pass --repo DIR, or compare folders with --base-dir/--head-dir",
+        )
+    return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+class CatFileBatch:
+    """One ``git cat-file --batch`` process answering object reads in turn."""
+
+    def __init__(self, top: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "-C", str(top), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=git_env(),
+        )
+
+    def read(self, name: str) -> bytes | None:
+        stdin, stdout = self._pipes()
+        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        # A hit is "<oid> <type> <size>"; a miss is "<name> missing" (or
+        # "ambiguous"), and the name may itself hold spaces.
+        if len(header) != 3 or not header[2].isdigit():
+            return None
+        _, kind, size = header
+        data = stdout.read(int(size))
+        stdout.read(1)  # the newline that ends every object
+        return data if kind == b"blob" else None
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        return self.proc.stdin, self.proc.stdout
+
+    def close(self) -> None:
+        stdin, stdout = self._pipes()
+        stdin.close()
+        self.proc.wait()
+        stdout.close()
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "no message"
+
+
+def git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Never prompt for credentials or pick up a pager; keep output byte-stable.
+    # GIT_INDEX_FILE is kept on purpose: inside `git commit` it names the index
+    # being committed, which is what --staged must read.
+    # GIT_OPTIONAL_LOCKS=0: no command may take the index lock to refresh it.
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
+    return env
