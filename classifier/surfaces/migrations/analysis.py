@@ -55,7 +55,9 @@ class TreeComparison:
             Side.BASE: {p.base_path for p in pairs if p.base_path and tree_of(p.base_path, config) == tree},
             Side.HEAD: {p.head_path for p in pairs if p.head_path and tree_of(p.head_path, config) == tree},
         }
+        self.added = {p.head_path for p in pairs if p.base_path is None}
         self._full: dict[tuple[Side, str], MigrationFile] = {}
+        self._has_lines: dict[tuple[Side, str], bool] = {}
         self.head_fields = {path: self._fields(Side.HEAD, path) for path in self._files(Side.HEAD)}
         self.base_fields = {path: self._base_fields(path) for path in self._files(Side.BASE)}
         self.base_graph = RevisionGraph.build(self.base_fields)
@@ -68,7 +70,7 @@ class TreeComparison:
 
     def _fields(self, side: Side, path: str) -> GraphFields:
         if path in self.changed[side]:
-            return self.full(side, path).graph
+            return self.full(side, path, lines=side is Side.HEAD and path in self.added).graph
         data = self.source.read(side, path) or b""
         return cheap_graph_fields(data, lambda text: read_migration(path, text, self.config.dialect).graph)
 
@@ -78,12 +80,17 @@ class TreeComparison:
             return self.head_fields[path]
         return self._fields(Side.BASE, path)
 
-    def full(self, side: Side, path: str) -> MigrationFile:
-        """The full libcst read of one revision file at one side (memoised)."""
+    def full(self, side: Side, path: str, lines: bool = False) -> MigrationFile:
+        """The full libcst read of one revision file at one side (memoised).
+
+        Line numbers are computed only when asked for (findings on a new
+        revision point at lines; applied revisions are compared by structure).
+        """
         key = (side, path)
-        if key not in self._full:
+        if key not in self._full or (lines and not self._has_lines.get(key)):
             text = decode_text(self.source.read(side, path) or b"", path, side)
-            self._full[key] = read_migration(path, text, self.config.dialect)
+            self._full[key] = read_migration(path, text, self.config.dialect, lines=lines)
+            self._has_lines[key] = lines
         return self._full[key]
 
     # -- the comparison ------------------------------------------------------
@@ -134,7 +141,7 @@ class TreeComparison:
         for revision, path in sorted(self.head_graph.paths.items()):
             if revision in self.base_graph.paths or path not in self.changed[Side.HEAD]:
                 continue
-            migration = self.full(Side.HEAD, path)
+            migration = self.full(Side.HEAD, path, lines=True)
             yield from self._attachment(revision, path, migration.graph.down_revision, base_heads)
             yield from _operation_changes(revision, migration, self.config)
 

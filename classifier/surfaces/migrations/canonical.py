@@ -38,6 +38,7 @@ _LAYOUT_FIELDS = frozenset(
         "empty_lines",
     }
 )
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary)
 
 
@@ -64,14 +65,19 @@ def _walk(node: Any) -> Any:
     if isinstance(node, (list, tuple)):
         return tuple(_walk(child) for child in _without_docstring(node))
     if isinstance(node, cst.CSTNode):
-        return (type(node).__name__, *(_field(node, f.name) for f in dataclasses.fields(node) if _meaningful(f.name)))
+        return (type(node).__name__, *((name, _walk(getattr(node, name))) for name in _names(type(node))))
     if isinstance(node, cst.MaybeSentinel):
         return None
     return node
 
 
-def _field(node: cst.CSTNode, name: str) -> Any:
-    return (name, _walk(getattr(node, name)))
+def _names(node_type: type) -> tuple[str, ...]:
+    """The meaningful field names of a node class, computed once per class."""
+    names = _FIELD_NAMES.get(node_type)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(node_type) if _meaningful(f.name))
+        _FIELD_NAMES[node_type] = names
+    return names
 
 
 def _meaningful(name: str) -> bool:

@@ -82,6 +82,9 @@ def _assigned_name(line: str) -> str | None:
 
 
 def _literal(first: str, following: list[str]) -> tuple[str, ...] | None:
+    simple = _simple_literal(first.strip())
+    if simple is not None:
+        return simple
     text = first
     for extra in [None, *following]:
         if extra is not None:
@@ -91,6 +94,17 @@ def _literal(first: str, following: list[str]) -> tuple[str, ...] | None:
         except (SyntaxError, ValueError):
             continue
         return _as_strings(value)
+    return None
+
+
+def _simple_literal(text: str) -> tuple[str, ...] | None:
+    """``None`` or a plain quoted id without escapes, the common case, without a parser."""
+    if text == "None":
+        return ()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        inner = text[1:-1]
+        if not any(ch in inner for ch in "'\"\\"):
+            return (inner,)
     return None
 
 

@@ -29,15 +29,19 @@ GRAPH_NAMES = ("revision", "down_revision", "branch_labels", "depends_on")
 _HELPER_CALLS = frozenset({"op.get_bind", "sa.table", "sa.Table", "table", "sa.column", "column", "sa.sql.table"})
 
 
-def read_migration(path: str, text: str, dialect: str) -> MigrationFile:
-    """Parse ``text`` (the content of ``path``) into a ``MigrationFile``."""
+def read_migration(path: str, text: str, dialect: str, lines: bool = True) -> MigrationFile:
+    """Parse ``text`` (the content of ``path``) into a ``MigrationFile``.
+
+    ``lines=False`` skips computing line numbers (every line is 0): an applied
+    revision is compared by structure only, and the position pass costs more
+    than the parse itself.
+    """
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         problem = f"does not parse: {exc.message} at line {exc.raw_line}, column {exc.raw_column}"
         return MigrationFile(path, GraphFields(None, problem=problem), parse_error=problem)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if lines else None
     walker = _FunctionWalker(positions, dialect)
     for index, statement in enumerate(module.body):
         if isinstance(statement, cst.FunctionDef) and statement.name.value in (UPGRADE, DOWNGRADE):
@@ -137,6 +141,8 @@ class _FunctionWalker:
             self._small(small, batch, autocommit)
 
     def line(self, node: cst.CSTNode) -> int:
+        if self.positions is None:
+            return 0
         return self.positions[node].start.line  # type: ignore[index]
 
     def _statements(self, statements: Sequence[cst.BaseStatement], batch: tuple[str, str | None] | None, autocommit: bool) -> None:
