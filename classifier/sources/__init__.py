@@ -82,7 +82,7 @@ class Source(Protocol):
 def path_below(root: Path, path: str) -> Path | None:
     """Where ``path`` lies under ``root`` on disk, or ``None`` if it would leave ``root``.
 
-    A relative path of a tree (no ``..``, not absolute) whose folders are real
+    A relative path of a tree (no ``..`` or ``.git``, not absolute) whose folders are real
     folders, never symlinks: git itself does not look through a symlinked
     folder, and a symlink may point anywhere on the machine. The last part may
     be a symlink; the caller reads it as its link text.
@@ -90,6 +90,8 @@ def path_below(root: Path, path: str) -> Path | None:
     relative = PurePosixPath(path)
     if not relative.parts or relative.is_absolute() or ".." in relative.parts:
         return None
+    if any(part.lower() == ".git" for part in relative.parts):
+        return None  # the repository's own data, never part of a tree
     folder = root
     for part in relative.parts[:-1]:
         folder = folder / part

@@ -229,7 +229,8 @@ class GitSource:
         spec = ["--", under] if under else []
         if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
             out = self.git.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", *spec).stdout
-            return [p for p in _split_paths(out) if (self.top / p).exists() or (self.top / p).is_symlink()]
+            # A nested repository is listed as "dir/": not a file of this tree.
+            return [p for p in _split_paths(out) if not p.endswith("/") and os.path.lexists(self.top / p)]
         if side is Side.HEAD and self.mode == HeadMode.STAGED:
             return _split_paths(self.git.run("ls-files", "-z", "--cached", *spec).stdout)
         sha = self.base.sha if side is Side.BASE else self.head.sha

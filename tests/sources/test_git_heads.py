@@ -228,6 +228,8 @@ def test_untracked_nested_repository_is_a_submodule_not_a_file(repo, open_git: C
     nested.mkdir(parents=True)
     git(nested, "init", "-q")
 
-    [pair] = open_git(repo.path, base="HEAD").changed_files()
+    source = open_git(repo.path, base="HEAD")
+    [pair] = source.changed_files()
 
     assert (pair.status, pair.head_path, pair.is_submodule) == ("added", "vendor/lib", True)
+    assert source.list_files(Side.HEAD, "") == ["a.txt"]

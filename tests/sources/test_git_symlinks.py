@@ -1,4 +1,4 @@
-"""Symlinks are content (their link text), never a way out of the repository."""
+"""Symlinks are content (their link text); no read leaves the tree or enters .git."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_symlink_content_is_the_link_text(
         assert pairs["link.txt"].head_mode == SYMLINK_MODE
 
 
-@pytest.mark.parametrize("path", ["../outside.txt", "/etc/hostname", "sub/../../outside.txt"])
+@pytest.mark.parametrize("path", ["../outside.txt", "/etc/hostname", "sub/../../outside.txt", ".git/config", ".GIT/HEAD"])
 def test_worktree_reads_stay_inside_the_repository(
     repo, tmp_path: Path, open_git: Callable[..., GitSource], path: str
 ) -> None:
