@@ -122,7 +122,8 @@ class TreeComparison:
                 detail = "reformatted (same operations, identifiers and literals)"
                 if head_path != base_path:
                     detail = f"moved from {base_path}" + ("" if self._same_bytes(base_path, head_path) else ", " + detail)
-                yield change("applied-migration-reformatted", head_path, revision, revision=revision, detail=detail)
+                kind = "applied-migration-reformat-forbidden" if self.config.forbid_reformat else "applied-migration-reformatted"
+                yield change(kind, head_path, revision, revision=revision, detail=detail)
             else:
                 summary = new.parse_error or edit_summary(old, new)
                 yield change("applied-migration-edited", head_path, revision, revision=revision, summary=summary)

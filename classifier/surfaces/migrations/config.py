@@ -25,6 +25,7 @@ class MigrationsConfig:
     expected_head_file: str | None = None
     expected_head_variable: str = DEFAULT_HEAD_VARIABLE
     lock_file: str | None = None
+    forbid_reformat: bool = False
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> MigrationsConfig:
@@ -37,6 +38,7 @@ class MigrationsConfig:
             expected_head_file=table.get("expected_head_file"),
             expected_head_variable=table.get("expected_head_variable", DEFAULT_HEAD_VARIABLE),
             lock_file=table.get("lock_file"),
+            forbid_reformat=bool(table.get("forbid_reformat", False)),
         )
 
     def lock_path(self, tree: str) -> str:

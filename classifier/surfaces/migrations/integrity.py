@@ -35,6 +35,11 @@ def lock_changes(tree: TreeComparison) -> Iterator[Change]:
     if lock_changed and lock.recorded_sum != lock.actual_sum:
         yield change(LOCK_MISMATCH, lock_path, "sum", revision="(all)", lock=lock_path,
                      detail="the sum line does not match the entries; regenerate the lock")
+    locked = lock.by_revision()
+    for revision, path in sorted(tree.head_graph.paths.items()):
+        if revision not in locked and revision not in tree.base_graph.paths:
+            yield change(LOCK_MISMATCH, path, revision, revision=revision, lock=lock_path,
+                         detail="new revision missing from the lock; run `classify migrations lock`")
     for entry in lock.entries:
         path = tree.head_graph.paths.get(entry.revision)
         if path is None:
