@@ -75,12 +75,19 @@ def _sunset(at: At) -> str:
 
 
 def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
+    if walk.same(old.op, new.op) and walk.same(old.item.child("parameters"), new.item.child("parameters")) \
+            and walk.same(_security(walk.base), _security(walk.head)):
+        return
     ctx = Context(new.label, subject=new.label)
     _lifecycle(walk, old, new, ctx)
     diff_parameters(walk, old, new, ctx)
     diff_request_body(walk, old.op.child("requestBody"), new.op.child("requestBody"), new.op, ctx)
     diff_responses(walk, old, new, ctx)
     diff_operation_security(walk, old.op, new.op, ctx)
+
+
+def _security(resolver: Resolver) -> At | None:
+    return At(resolver.root, (), resolver.root.data).child("security")
 
 
 def _lifecycle(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:

@@ -35,23 +35,14 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
             trail = "" if ctx.root else _component_name(head_ref[1])
             subject = f"{head_ref[0]}#/{'/'.join(head_ref[1])}"
             ctx = Context(ctx.where, ctx.direction, trail, subject, ctx.contracts, ctx.root, ctx.depth)
-    old, new = view(walk.base, base), view(walk.head, head)
-    if old.at.value == new.at.value and base_ref is None and head_ref is None and not _has_ref(old.at.value):
+    if walk.same(base, head):
         return
+    old, new = view(walk.base, base), view(walk.head, head)
     _types(walk, old, new, ctx)
     compare_keywords(walk, old, new, ctx)
     _properties(walk, old, new, ctx)
     _children(walk, old, new, ctx)
     _variants(walk, old, new, ctx)
-
-
-def _has_ref(value: Any) -> bool:
-    # An inline schema equal on both sides may still reach changed components.
-    if isinstance(value, dict):
-        return "$ref" in value or any(_has_ref(v) for v in value.values() if isinstance(v, (dict, list)))
-    if isinstance(value, list):
-        return any(_has_ref(v) for v in value if isinstance(v, (dict, list)))
-    return False
 
 
 def _component_name(pointer: tuple[str, ...]) -> str:

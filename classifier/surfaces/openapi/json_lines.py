@@ -1,37 +1,50 @@
 """Lines of JSON elements, found only when a finding asks for one.
 
-``json.loads`` gives no positions. Rather than tokenise the whole file in
-Python (several times slower than the parse itself), an object is indexed the
-first time a pointer passes through it: its keys are read with the C string
-scanner and each value is skipped with ``raw_decode``. Only the objects on the
-way to a finding are indexed, each once.
+``json.loads`` gives no positions, and tokenising the whole file in Python
+costs several times the parse. Two cheaper ways, tried in order:
+
+* pretty-printed JSON (one member per line, a fixed indent): the member at
+  depth ``d`` starts a line with exactly ``d`` indents, so each step of a
+  pointer is one ``str.find`` from its parent's position;
+* anything else: an object is indexed the first time a pointer passes through
+  it (keys read with the C string scanner, values skipped with
+  ``raw_decode``), each object once.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
-from typing import Callable
+from typing import Any, Callable
 
 from classifier.surfaces.openapi.document import Pointer
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_COLON = re.compile(r" *:")
 _DECODER = json.JSONDecoder()
 
 
 class JsonIndex:
     """Answers ``line(pointer)`` for one JSON text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: Any = None) -> None:
         self.text = text
-        self._newlines: list[int] | None = None
-        self._members: dict[int, dict[str, int]] = {}
+        self.data = data
+        self.indent = _indent(text) if data is not None else 0
+        self._known: list[int] = [0]
+        self._lines: list[int] = [1]
+        self._members: dict[int, dict[str, tuple[int, int]]] = {}
 
     def locator(self) -> Callable[[Pointer], int | None]:
         return self.line
 
     def line(self, pointer: Pointer) -> int | None:
+        if self.indent:
+            found = self._by_indent(pointer)
+            if found is not None:
+                return self._line_of(found)
         position = self._skip_space(0)
         key_position = position
         for token in pointer:
@@ -41,10 +54,47 @@ class JsonIndex:
             key_position, position = found
         return self._line_of(key_position)
 
+    def _by_indent(self, pointer: Pointer) -> int | None:
+        node, position = self.data, 0
+        for depth, token in enumerate(pointer, start=1):
+            pad = "\n" + " " * (self.indent * depth)
+            if isinstance(node, dict) and token in node:
+                position = self._find_key(pad + json.dumps(token, ensure_ascii=False), position)
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                position = self._find_item(pad, int(token), position)
+                node = node[int(token)]
+            else:
+                return position or None
+            if position < 0:
+                return None
+        return position + 1
+
+    def _find_key(self, needle: str, start: int) -> int:
+        while True:
+            found = self.text.find(needle, start)
+            if found < 0 or _COLON.match(self.text, found + len(needle)):
+                return found
+            start = found + 1
+
+    def _find_item(self, pad: str, index: int, start: int) -> int:
+        pattern = _item_pattern(pad)
+        for _ in range(index + 1):
+            match = pattern.search(self.text, start + 1)
+            if match is None:
+                return -1
+            start = match.start()
+        return start
+
     def _line_of(self, position: int) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        return bisect.bisect_right(self._newlines, position - 1) + 1
+        # Lines are counted from the nearest position already known below, so a
+        # few findings cost a few partial counts, not a table of every newline.
+        index = bisect.bisect_right(self._known, position) - 1
+        known_at, known_line = self._known[index], self._lines[index]
+        line = known_line + self.text.count("\n", known_at, position)
+        self._known.insert(index + 1, position)
+        self._lines.insert(index + 1, line)
+        return line
 
     def _skip_space(self, position: int) -> int:
         match = _SPACE.match(self.text, position)
@@ -81,6 +131,18 @@ class JsonIndex:
                 cursor = self._skip_space(cursor + 1)
             count += 1
         return found
+
+
+def _indent(text: str) -> int:
+    """The indent width of pretty-printed JSON, or 0 when the text is not laid out that way."""
+    match = re.match(r"\s*[{\[]\r?\n( +)[\"{\[]", text)
+    return len(match.group(1)) if match and len(match.group(1)) <= 8 else 0
+
+
+@functools.lru_cache(maxsize=64)
+def _item_pattern(pad: str) -> re.Pattern[str]:
+    # A list item starts a line at exactly this indent with anything but a closing bracket.
+    return re.compile(re.escape(pad) + r"(?=[^ \]}])")
 
 
 def find_duplicate_key(text: str) -> tuple[str, int] | None:

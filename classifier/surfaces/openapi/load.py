@@ -38,7 +38,7 @@ def parse_document(data: bytes, path: str, side: Side, max_bytes: int) -> Docume
     text = decode_text(data, path, side)
     try:
         if path.lower().endswith(JSON_SUFFIXES):
-            return _json_document(text, path)
+            return _fast_json_document(data, text, path) or _json_document(text, path)
         return _yaml_document(text, path)
     except LoadError as exc:
         at = f"{path}:{exc.line}" if exc.line else path
@@ -64,7 +64,33 @@ def _json_document(text: str, path: str) -> Document:
         raise LoadError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except RecursionError:
         raise LoadError("nested too deeply to be an OpenAPI document", None) from None
-    return Document(path, data, JsonIndex(text).locator())
+    return Document(path, data, JsonIndex(text, data).locator())
+
+
+def _fast_json_document(data: bytes, text: str, path: str) -> Document | None:
+    """Parse with orjson when it is installed and the result provably lost no duplicate key.
+
+    orjson keeps the last of duplicated keys silently. Re-serialising the value
+    in the layout of the file (two-space indent, or compact) and finding the
+    same bytes proves nothing was dropped; any other outcome (another layout,
+    a parse error) falls back to the standard library, which checks every
+    object and words the errors.
+    """
+    try:
+        import orjson
+    except ImportError:
+        return None
+    body = data.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n")
+    try:
+        value = orjson.loads(body)
+        layout = orjson.OPT_INDENT_2 if body[:2] in (b"{\n", b"[\n") else 0
+        if orjson.dumps(value, option=layout) != body:
+            return None
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError, TypeError, RecursionError):
+        return None
+    from classifier.surfaces.openapi.json_lines import JsonIndex
+
+    return Document(path, value, JsonIndex(text, value).locator())
 
 
 class _DuplicateKey(Exception):

@@ -8,6 +8,7 @@ from typing import Any
 from classifier.model import Change, Location, Side
 from classifier.surfaces.openapi.config import OpenAPIConfig
 from classifier.surfaces.openapi.refs import At, Resolver
+from classifier.surfaces.openapi.unchanged import UnchangedCheck
 
 SURFACE = "openapi"
 MAX_SCHEMA_DEPTH = 64
@@ -49,6 +50,16 @@ class Walk:
     head: Resolver
     changes: dict[tuple[str, str], Change] = field(default_factory=dict)
     seen: set[Any] = field(default_factory=set)
+    unchanged: UnchangedCheck = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.unchanged = UnchangedCheck(self.base, self.head)
+
+    def same(self, base: At | None, head: At | None) -> bool:
+        """Both absent, or equal with every reference inside reaching equal values."""
+        if base is None or head is None:
+            return base is head
+        return self.unchanged.same(base, head)
 
     def emit(self, kind: str, at: At, side: Side, ctx: Context, what: str, **fields: Any) -> None:
         """Record one fact; the same kind and subject are recorded once."""
