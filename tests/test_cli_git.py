@@ -163,6 +163,18 @@ def test_python_file_that_is_not_utf8_is_refused(repo, capsys: pytest.CaptureFix
     )
 
 
+def test_moved_and_edited_file_in_the_working_tree_is_read_from_disk(repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code = "".join(f"def f{n}():\n    return {n}\n\n" for n in range(20))
+    base = repo.commit("one", **{"old.py": code})
+    repo.git("mv", "old.py", "new.py")
+    repo.write("new.py", code + "# a comment\n")
+
+    [finding] = classify(capsys, repo.path, "--base", base, "--format", "json").report["findings"]
+
+    assert (finding["path"], finding["subject"]) == ("new.py", "documentation")
+    assert finding["message"] == "documentation renamed (renamed from old.py; comments or docstrings only)"
+
+
 def test_binary_symlink_and_odd_paths(repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = repo.commit("one", **{"logo.png": b"\x89PNG\0\0old"})
     repo.write("logo.png", b"\x89PNG\0\0new")

@@ -196,7 +196,9 @@ class GitSource:
         path = pair.path_at(side)
         if path is None:
             return None
-        if blob:
+        # A working-tree file is read from disk even when git gave it an id:
+        # for rename detection git hashes content it never stores.
+        if blob and not (side is Side.HEAD and self.mode == HeadMode.WORKTREE):
             return self.read_object(blob)
         return self.read(side, path)
 

@@ -233,3 +233,29 @@ def test_untracked_nested_repository_is_a_submodule_not_a_file(repo, open_git: C
 
     assert (pair.status, pair.head_path, pair.is_submodule) == ("added", "vendor/lib", True)
     assert source.list_files(Side.HEAD, "") == ["a.txt"]
+
+
+def test_git_mv_then_edit_reads_the_edited_file(repo, open_git: Callable[..., GitSource]) -> None:
+    text = "".join(f"line {n}\n" for n in range(30))
+    repo.commit("one", **{"old.txt": text})
+    repo.git("mv", "old.txt", "new.txt")
+    repo.write("new.txt", text + "more\n")
+
+    source = open_git(repo.path, base="HEAD")
+    [pair] = source.changed_files()
+
+    assert (pair.status, pair.base_path, pair.head_path) == ("renamed", "old.txt", "new.txt")
+    assert source.read_blob(Side.HEAD, pair) == (text + "more\n").encode()
+
+
+def test_intent_to_add_is_added_in_the_working_tree_only(repo, open_git: Callable[..., GitSource]) -> None:
+    repo.commit("one", **{"a.txt": "a\n"})
+    repo.write("new.txt", "new\n")
+    repo.git("add", "--intent-to-add", "new.txt")
+
+    worktree = open_git(repo.path, base="HEAD")
+    [pair] = worktree.changed_files()
+
+    assert (pair.status, pair.head_path) == ("added", "new.txt")
+    assert worktree.read_blob(Side.HEAD, pair) == b"new\n"
+    assert open_git(repo.path, base="HEAD", staged=True).changed_files() == []
