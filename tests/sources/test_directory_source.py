@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from git_support import git, pair_view
 
+from classifier.cli import main
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
 from classifier.sources import SYMLINK_MODE
@@ -122,3 +124,19 @@ def test_missing_folder(tmp_path: Path) -> None:
         f"--base-dir {tmp_path / 'nope'}: no such directory",
         "pass an existing folder",
     )
+
+
+def test_command_line_compares_folders(folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    base, head = folders
+
+    code = main(["--base-dir", str(base), "--head-dir", str(head), "--format", "json"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["base"] == {"name": str(base), "sha": None, "how": "--base-dir"}
+    assert sorted((f["path"], f["subject"]) for f in report["findings"]) == [
+        ("edit.txt", "internal-change"),
+        ("gone.txt", "deleted"),
+        ("new.txt", "added"),
+        ("new/name.txt", "renamed"),
+    ]
