@@ -19,6 +19,7 @@ RULE_FOR_KIND: dict[str, str] = {
     "applied-migration-renamed": "MIG104",
     "applied-migration-lock-mismatch": "MIG105",
     "applied-migration-reformat-forbidden": "MIG106",
+    "versions-file-outside-alembic": "MIG107",
     "revision-graph-forked": "MIG201",
     "revision-graph-cyclic": "MIG202",
     "revision-parent-missing": "MIG203",

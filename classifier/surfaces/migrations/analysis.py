@@ -30,9 +30,7 @@ def compare_trees(pairs: Sequence[FilePair], source: Source, config: MigrationsC
     """Every migrations ``Change`` for the claimed ``pairs``."""
     trees, strays = group_by_tree(pairs, source, config)
     for pair in strays:
-        yield change(UNRECOGNISED, pair.path, "not-in-tree", detail="not in an Alembic script directory "
-                     "(no env.py or alembic.ini script_location next to its versions/ folder); "
-                     "set [tool.classifier.migrations] paths", table="(none)")
+        yield change("versions-file-outside-alembic", pair.path, "not-in-tree", status=pair.status)
     head_graphs: dict[str, RevisionGraph] = {}
     for tree, tree_pairs in sorted(trees.items()):
         comparison = TreeComparison(tree, tree_pairs, source, config)
