@@ -22,7 +22,6 @@ from typing import Any, Callable
 from classifier.surfaces.openapi.document import Pointer
 
 _SPACE = re.compile(r"[ \t\n\r]*")
-_COLON = re.compile(r" *:")
 _DECODER = json.JSONDecoder()
 
 
@@ -34,6 +33,8 @@ class JsonIndex:
         self.data = data
         self.indent = _indent(text) if data is not None else 0
         self._known: list[int] = [0]
+        self._orders: dict[int, dict[str, int]] = {}
+        self._starts: dict[int, list[int]] = {}
         self._lines: list[int] = [1]
         self._members: dict[int, dict[str, tuple[int, int]]] = {}
 
@@ -57,34 +58,42 @@ class JsonIndex:
     def _by_indent(self, pointer: Pointer) -> int | None:
         node, position = self.data, 0
         for depth, token in enumerate(pointer, start=1):
-            pad = "\n" + " " * (self.indent * depth)
             if isinstance(node, dict) and token in node:
-                position = self._find_key(pad + json.dumps(token, ensure_ascii=False), position)
-                node = node[token]
+                index, child = self._order(node)[token], node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                position = self._find_item(pad, int(token), position)
-                node = node[int(token)]
+                index, child = int(token), node[int(token)]
             else:
-                return position or None
-            if position < 0:
+                break
+            starts = self._member_starts(node, depth, position)
+            if index >= len(starts):
                 return None
+            node, position = child, starts[index]
         return position + 1
 
-    def _find_key(self, needle: str, start: int) -> int:
-        while True:
-            found = self.text.find(needle, start)
-            if found < 0 or _COLON.match(self.text, found + len(needle)):
-                return found
-            start = found + 1
+    def _order(self, node: dict[str, Any]) -> dict[str, int]:
+        order = self._orders.get(id(node))
+        if order is None:
+            order = {key: i for i, key in enumerate(node)}
+            self._orders[id(node)] = order
+        return order
 
-    def _find_item(self, pad: str, index: int, start: int) -> int:
-        pattern = _item_pattern(pad)
-        for _ in range(index + 1):
-            match = pattern.search(self.text, start + 1)
-            if match is None:
-                return -1
-            start = match.start()
-        return start
+    def _member_starts(self, node: Any, depth: int, parent: int) -> list[int]:
+        """Offsets of the members of ``node`` (at ``parent``), found in one regex scan.
+
+        The members of a container at depth ``d`` are the first lines after
+        it that start with exactly ``d`` indents (a key, or a list item that
+        is not a closing bracket); members come in the text in value order.
+        """
+        starts = self._starts.get(id(node))
+        if starts is None:
+            pattern = _member_pattern(" " * (self.indent * depth), isinstance(node, dict))
+            starts = []
+            for match in pattern.finditer(self.text, parent):
+                starts.append(match.start())
+                if len(starts) == len(node):
+                    break
+            self._starts[id(node)] = starts
+        return starts
 
     def _line_of(self, position: int) -> int:
         # Lines are counted from the nearest position already known below, so a
@@ -140,9 +149,9 @@ def _indent(text: str) -> int:
 
 
 @functools.lru_cache(maxsize=64)
-def _item_pattern(pad: str) -> re.Pattern[str]:
-    # A list item starts a line at exactly this indent with anything but a closing bracket.
-    return re.compile(re.escape(pad) + r"(?=[^ \]}])")
+def _member_pattern(pad: str, keys: bool) -> re.Pattern[str]:
+    member = r'"(?:[^"\\\n]|\\.)*" *:' if keys else r"[^ \]}\n]"
+    return re.compile("\n" + pad + "(?=" + member + ")")
 
 
 def find_duplicate_key(text: str) -> tuple[str, int] | None:
