@@ -7,13 +7,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from guard_support import VALID_ENV, release_env
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier.guard import ReleaseArtifact, check_artifact
 from classifier.guard.artifact import MUTABLE_REFS
 from classifier.guard.redaction import Redactor
+
+from .guard_support import VALID_ENV, release_env
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "release-artifact.schema.json").read_text())
 

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from guard_support import VALID_ENV, release_env
 
 from classifier.guard.cli import configure_parser, main, run
+
+from .guard_support import VALID_ENV, release_env
 
 GUARD_VARIABLES = (*VALID_ENV, "GIT_SHA", "EXPECTED_ALEMBIC_HEAD", "AUTO_CREATE_SCHEMA", "SIGNING_KEY", "DATABASE_URL")
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from guard_support import AlembicProject, release_env
 
 from classifier.guard import ReleaseArtifact, record_startup, system_events_table
+
+from .guard_support import AlembicProject, release_env
 
 DOCS = Path(__file__).parents[2] / "docs" / "guard.md"
 ARTIFACT = ReleaseArtifact.from_env(release_env(EXPECTED_ALEMBIC_HEAD="0001_system_events"))

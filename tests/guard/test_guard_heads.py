@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from guard_support import release_env
 
 from classifier.guard import GuardConfig, check_startup
+
+from .guard_support import release_env
 
 ENV = release_env(EXPECTED_ALEMBIC_HEAD="r3")
 

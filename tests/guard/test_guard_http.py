@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from guard_support import AsgiTestServer, TcpProxy, WsgiTestServer, http, release_env
 
 from classifier.guard import GuardConfig, ProbesASGI, ProbesWSGI, Readiness
+
+from .guard_support import AsgiTestServer, TcpProxy, WsgiTestServer, http, release_env
 
 
 async def _inner_asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:

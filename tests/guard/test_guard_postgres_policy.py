@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from guard_support import connect_postgres
+
+from .guard_support import connect_postgres
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/test"
 

@@ -10,7 +10,6 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from guard_support import release_env
 
 from classifier.guard import (
     GuardConfig,
@@ -23,6 +22,8 @@ from classifier.guard import (
 )
 from classifier.guard.probes import render_json, render_verbose
 from classifier.guard.redaction import is_secret_name
+
+from .guard_support import release_env
 
 MARK = "s3cr3t-Marker-{}"
 SECRETS = {

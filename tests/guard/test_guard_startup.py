@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from guard_support import release_env
 
 from classifier.guard import (
     RULES,
@@ -15,6 +14,8 @@ from classifier.guard import (
     check_startup,
     enforce_startup,
 )
+
+from .guard_support import release_env
 
 CONFIG = GuardConfig(
     served_api_versions=("v1", "v2"), required_secrets=("SIGNING_KEY",), required_config=("DATABASE_URL",)

@@ -1,0 +1,1 @@
+"""Tests of the runtime release guard (a package, so its conftest does not shadow the top-level one)."""
