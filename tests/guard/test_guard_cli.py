@@ -32,10 +32,10 @@ def environ(monkeypatch: pytest.MonkeyPatch):
     return apply
 
 
-def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, env: dict[str, str], module: str = "classifier.guard.cli") -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in GUARD_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-m", "classifier.guard.cli", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         env={**clean, **env},
@@ -140,3 +140,9 @@ def test_cli_mounts_under_the_classify_guard_parser(environ, capsys: pytest.Capt
     environ(release_env())
     assert (args.command, run(args)) == ("guard", 0)
     assert json.loads(capsys.readouterr().out)["status"] == "passed"
+
+
+def test_classify_guard_check_runs_through_the_main_command() -> None:
+    proc = _cli("guard", "check", "--format", "json", env=release_env(LOG_LEVEL="DEBUG"), module="classifier")
+    assert proc.returncode == 1, proc.stderr
+    assert [finding["id"] for finding in json.loads(proc.stdout)["findings"]] == ["release.E006"]
