@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Protocol
 
 from classifier.errors import SourceError
@@ -79,25 +81,61 @@ class Source(Protocol):
         ...
 
 
-def path_below(root: Path, path: str) -> Path | None:
+def path_below(root: Path, path: str, folders: dict[str, bool] | None = None) -> Path | None:
     """Where ``path`` lies under ``root`` on disk, or ``None`` if it would leave ``root``.
 
-    A relative path of a tree (no ``..`` or ``.git``, not absolute) whose folders are real
-    folders, never symlinks: git itself does not look through a symlinked
-    folder, and a symlink may point anywhere on the machine. The last part may
-    be a symlink; the caller reads it as its link text.
+    A relative path of a tree (no ``..`` or ``.git``, not absolute) whose folders
+    are real folders, never symlinks: git itself does not look through a
+    symlinked folder, and a symlink may point anywhere on the machine. The last
+    part may be a symlink; the caller reads it as its link text.
+
+    Args:
+        root: the folder the tree is in.
+        path: a ``/``-separated path of the tree.
+        folders: a cache of folders already checked, kept by the caller for as
+            long as the tree does not change.
     """
-    relative = PurePosixPath(path)
-    if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if not parts or path.startswith("/") or any(part == ".." or part.lower() == ".git" for part in parts):
+        return None  # outside the tree, or the repository's own data
+    if not _plain_folders(str(root), parts[:-1], {} if folders is None else folders):
         return None
-    if any(part.lower() == ".git" for part in relative.parts):
-        return None  # the repository's own data, never part of a tree
-    folder = root
-    for part in relative.parts[:-1]:
-        folder = folder / part
-        if folder.is_symlink() or not folder.is_dir():
-            return None
-    return folder / relative.parts[-1]
+    return root.joinpath(*parts)
+
+
+def _plain_folders(root: str, parts: list[str], known: dict[str, bool]) -> bool:
+    """Whether each folder along ``parts`` is a directory and not a symlink."""
+    folder = ""
+    for part in parts:
+        folder = f"{folder}/{part}" if folder else part
+        plain = known.get(folder)
+        if plain is None:
+            try:
+                plain = stat.S_ISDIR(os.lstat(os.path.join(root, folder)).st_mode)
+            except OSError:
+                plain = False
+            known[folder] = plain
+        if not plain:
+            return False
+    return True
+
+
+def read_file_or_link(full: Path) -> bytes | None:
+    """A file's bytes, a symlink's target text (never followed, like git), or ``None`` if absent.
+
+    Raises:
+        SourceError: the file exists but cannot be read.
+    """
+    try:
+        info = os.lstat(full)
+    except OSError:
+        return None
+    try:
+        if stat.S_ISLNK(info.st_mode):
+            return os.fsencode(os.readlink(full))
+        return full.read_bytes() if stat.S_ISREG(info.st_mode) else None
+    except OSError as exc:
+        raise SourceError(f"{full}: cannot be read ({exc.strerror})", hint="make the file readable") from None
 
 
 def blob_id(data: bytes, length: int = 40) -> str:

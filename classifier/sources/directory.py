@@ -11,7 +11,7 @@ from pathlib import Path
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
-from classifier.sources import FilePair, blob_id, path_below
+from classifier.sources import FilePair, blob_id, path_below, read_file_or_link
 from classifier.sources.worktree import worktree_mode
 
 
@@ -26,6 +26,7 @@ class DirectorySource:
         self.base = Revision(str(base_dir), None, "--base-dir")
         self.head = Revision(str(head_dir), None, "--head-dir")
         self._blobs: dict[tuple[Side, str], str] = {}
+        self._folders: dict[Side, dict[str, bool]] = {Side.BASE: {}, Side.HEAD: {}}
 
     def changed_files(self) -> list[FilePair]:
         base = set(self.list_files(Side.BASE, ""))
@@ -81,13 +82,8 @@ class DirectorySource:
         return worktree_mode(self.roots[side] / path)
 
     def read(self, side: Side, path: str) -> bytes | None:
-        full = path_below(self.roots[side], path)
-        if full is None:
-            return None
-        if full.is_symlink():
-            # Like git: a symlink's content is its target text, never what it points at.
-            return os.fsencode(os.readlink(full))
-        return full.read_bytes() if full.is_file() else None
+        full = path_below(self.roots[side], path, self._folders[side])
+        return None if full is None else read_file_or_link(full)
 
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
         path = pair.path_at(side)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
-from classifier.sources import FilePair, blob_id, path_below
+from classifier.sources import FilePair, blob_id, path_below, read_file_or_link
 from classifier.sources.gitcmd import CatFileBatch, Git, find_toplevel
 from classifier.sources.gitraw import UNMERGED, decode_path, is_null_id, parse_raw_diff
 from classifier.sources.worktree import fold_untracked
@@ -61,6 +61,7 @@ class GitSource:
         self.head = self._head_revision(request, head_commit, head_how)
         self.base = self._resolve_base(request.base, base_how, head_commit)
         self._batch: CatFileBatch | None = None
+        self._folders: dict[str, bool] = {}  # working-tree folders known to be real, not symlinks
 
     # -- resolving the two sides -------------------------------------------
 
@@ -178,7 +179,7 @@ class GitSource:
         return len(self.read_object(blob) or b"")
 
     def read(self, side: Side, path: str) -> bytes | None:
-        if path_below(self.top, path) is None:
+        if path_below(self.top, path, self._folders) is None:
             return None  # outside the tree: no revision holds it
         if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
             return self._read_worktree(path)
@@ -216,16 +217,8 @@ class GitSource:
         return proc.stdout if proc.returncode == 0 else None
 
     def _read_worktree(self, path: str) -> bytes | None:
-        full = path_below(self.top, path)
-        if full is None:
-            return None
-        if full.is_symlink():
-            # Git stores a symlink as its target text; never follow it, it may
-            # point outside the repository.
-            return os.fsencode(os.readlink(full))
-        if not full.is_file():
-            return None
-        return full.read_bytes()
+        full = path_below(self.top, path, self._folders)
+        return None if full is None else read_file_or_link(full)
 
     def list_files(self, side: Side, under: str) -> list[str]:
         spec = ["--", under] if under else []

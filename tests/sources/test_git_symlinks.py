@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from classifier.errors import SourceError
 from classifier.model import Side
-from classifier.sources import SYMLINK_MODE
+from classifier.sources import SYMLINK_MODE, read_file_or_link
 from classifier.sources.git import GitSource
 
 
@@ -51,3 +52,16 @@ def test_worktree_reads_stay_inside_the_repository(
 
     assert source.read(Side.HEAD, path) is None
     assert source.read(Side.BASE, path) is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_a_file_that_exists_but_cannot_be_read_is_an_error_not_absent() -> None:
+    # /proc/self/mem is a regular file whose first page cannot be read: the
+    # stand-in for an unreadable file when the tests run as root.
+    with pytest.raises(SourceError) as caught:
+        read_file_or_link(Path("/proc/self/mem"))
+
+    assert (caught.value.message, caught.value.hint) == (
+        "/proc/self/mem: cannot be read (Input/output error)",
+        "make the file readable",
+    )
