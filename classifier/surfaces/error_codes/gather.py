@@ -74,43 +74,49 @@ class _Positioned(cst.BatchableCSTVisitor):
         self.function_depth -= 1
 
 
-class GatherClassesVisitor(_Positioned):
+class _Scoped(_Positioned):
+    """Knows the classes it is inside (outside any function body), innermost last."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope: list[str] = []
+
+    @property
+    def owner(self) -> str:
+        return ".".join(self.scope)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not self.function_depth:
+            self.enter_class(node)
+            self.scope.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if not self.function_depth:
+            self.scope.pop()
+
+    def enter_class(self, node: cst.ClassDef) -> None:
+        """Called for each class statement before its body is walked."""
+
+
+class GatherClassesVisitor(_Scoped):
     """Every class statement, nested ones qualified by their enclosing classes."""
 
     def __init__(self) -> None:
         super().__init__()
         self.classes: list[ClassInfo] = []
-        self._stack: list[str] = []
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.function_depth:
-            return
-        name = ".".join([*self._stack, node.name.value])
+    def enter_class(self, node: cst.ClassDef) -> None:
+        name = ".".join([*self.scope, node.name.value])
         bases = tuple(filter(None, (dotted_name(arg.value) for arg in node.bases if arg.keyword is None)))
-        docstring = node.get_docstring(clean=True)
-        self.classes.append(ClassInfo(name, bases, self.line_of(node), docstring))
-        self._stack.append(node.name.value)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        if not self.function_depth:
-            self._stack.pop()
+        self.classes.append(ClassInfo(name, bases, self.line_of(node), node.get_docstring(clean=True)))
 
 
-class GatherAssignmentsVisitor(_Positioned):
+class GatherAssignmentsVisitor(_Scoped):
     """Plain and annotated assignments to names, at module level and in class bodies."""
 
     def __init__(self) -> None:
         super().__init__()
         self.assignments: list[Assignment] = []
-        self._stack: list[str] = []
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if not self.function_depth:
-            self._stack.append(node.name.value)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        if not self.function_depth:
-            self._stack.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.function_depth:
@@ -120,14 +126,11 @@ class GatherAssignmentsVisitor(_Positioned):
                 self._add(target.target.value, node.value, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self.function_depth:
-            return
-        if isinstance(node.target, cst.Name) and node.value is not None:
+        if not self.function_depth and isinstance(node.target, cst.Name) and node.value is not None:
             self._add(node.target.value, node.value, node)
 
     def _add(self, name: str, value: cst.BaseExpression, node: cst.CSTNode) -> None:
-        owner = ".".join(self._stack)
-        self.assignments.append(Assignment(owner, name, value, self.line_of(node)))
+        self.assignments.append(Assignment(self.owner, name, value, self.line_of(node)))
 
 
 class GatherRegistryCallsVisitor(_Positioned):
