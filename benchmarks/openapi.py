@@ -1,0 +1,247 @@
+"""Cost of classifying a large real OpenAPI pair, against the floor of parsing it.
+
+Uses GitHub's REST API description from the npm package ``@octokit/openapi``
+(fetched once with ``npm pack`` into ``benchmarks/.cache/``, which git ignores)
+and prints, in one run:
+
+* for the JSON pairs 23.0.0 -> 23.0.1 and 22.0.0 -> 23.0.0: the wall and CPU time
+  and peak memory of the full classification, the floor (parsing both files
+  with the fastest JSON parser installed) and their ratio (target <= 3);
+* a synthetic series at 1x/2x/4x/8x the size (paths and components copied
+  under new names), to show the cost grows linearly;
+* for the YAML form of the first pair: the parse time of each YAML parser
+  candidate installed, and the full classification (PyYAML's C parser).
+
+Each measurement runs in its own process so peak memory is its own.
+
+Usage: python benchmarks/openapi.py [--sizes 1,2,4,8] [--no-yaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+CACHE = Path(__file__).parent / ".cache"
+PACKAGE = "@octokit/openapi"
+MEMBER = "package/generated/api.github.com.json"
+PAIRS = (("23.0.0", "23.0.1"), ("22.0.0", "23.0.0"))
+
+
+def spec_file(version: str) -> Path:
+    """The JSON description of one published version, fetched on first use."""
+    target = CACHE / version / "api.github.com.json"
+    if target.is_file():
+        return target
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tarball = CACHE / f"octokit-openapi-{version}.tgz"
+    if not tarball.is_file():
+        subprocess.run(["npm", "pack", f"{PACKAGE}@{version}", "--silent"], cwd=CACHE, check=True, capture_output=True)
+    with tarfile.open(tarball) as archive:
+        source = archive.extractfile(MEMBER)
+        assert source is not None, f"{MEMBER} missing from {tarball}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read())
+    return target
+
+
+# -- the measured children -------------------------------------------------------------
+
+
+def child_floor(base: str, head: str) -> dict[str, object]:
+    try:
+        import orjson
+
+        parse, parser = orjson.loads, "orjson"
+    except ImportError:
+        parse, parser = json.loads, "json"
+    data = [Path(base).read_bytes(), Path(head).read_bytes()]
+    started, cpu = time.perf_counter(), time.process_time()
+    for blob in data:
+        parse(blob)
+    return {"parser": parser, **_usage(started, cpu)}
+
+
+def child_classify(base_dir: str, head_dir: str) -> dict[str, object]:
+    from classifier.check import run_check
+    from classifier.policy.config import parse_config
+    from classifier.sources.directory import DirectorySource
+
+    source = DirectorySource(Path(base_dir), Path(head_dir))
+    source.changed_files()  # hashing the folders is the directory source's cost, not the classifier's
+    config = parse_config({"openapi": {"max_file_mb": 2000}}, origin="benchmark")
+    started, cpu = time.perf_counter(), time.process_time()
+    report = run_check(source, config)
+    return {"findings": len(report.findings), **_usage(started, cpu)}
+
+
+def child_yaml(path: str, parser: str) -> dict[str, object]:
+    text = Path(path).read_text("utf-8")
+    started, cpu = time.perf_counter(), time.process_time()
+    if parser == "pyyaml-c-compose":
+        import yaml
+
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    elif parser == "pyyaml-c-load":
+        import yaml
+
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    elif parser == "yaml-rs":
+        import yaml_rs
+
+        yaml_rs.loads(text)
+    elif parser == "rapidyaml":
+        import ryml
+
+        ryml.parse_in_arena(text.encode("utf-8"))
+    return {"parser": parser, **_usage(started, cpu)}
+
+
+def _usage(started: float, cpu: float) -> dict[str, object]:
+    return {
+        "wall": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure(*args: str) -> dict[str, object]:
+    proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+    result: dict[str, object] = json.loads(proc.stdout)
+    return result
+
+
+# -- inputs ------------------------------------------------------------------------------
+
+
+def pair_dirs(root: Path, name: str, base: Path, head: Path, filename: str = "openapi.json") -> tuple[Path, Path]:
+    dirs = (root / name / "base", root / name / "head")
+    for folder, source in zip(dirs, (base, head)):
+        folder.mkdir(parents=True)
+        shutil.copyfile(source, folder / filename)
+    return dirs
+
+
+_LOCAL_REF = re.compile(r'"#/components/([^/"]+)/([^"]+)"')
+
+
+def scaled(spec: dict, copies: int) -> dict:  # type: ignore[type-arg]
+    """``copies`` copies of every path and component, each copy referring to its own components."""
+    result = dict(spec, paths={}, components={})
+    for copy in range(copies):
+        suffix = "" if copy == 0 else f"-copy{copy}"
+        text = json.dumps({"paths": spec["paths"], "components": spec.get("components", {})})
+        if suffix:
+            text = _LOCAL_REF.sub(lambda m: f'"#/components/{m.group(1)}/{m.group(2)}{suffix}"', text)
+        part = json.loads(text)
+        prefix = "" if copy == 0 else f"/copy{copy}"
+        result["paths"].update({prefix + path: item for path, item in part["paths"].items()})
+        for section, members in part["components"].items():
+            result["components"].setdefault(section, {}).update({name + suffix: v for name, v in members.items()})
+    return result
+
+
+def write_json(spec: dict, path: Path) -> None:  # type: ignore[type-arg]
+    path.write_text(json.dumps(spec, indent=2, ensure_ascii=False), "utf-8")
+
+
+def yaml_pair(base: Path, head: Path) -> tuple[Path, Path]:
+    """The YAML form of a JSON pair (cached; written by the fastest YAML emitter installed)."""
+    out = []
+    for source in (base, head):
+        target = source.with_suffix(".yaml")
+        if not target.is_file():
+            data = json.loads(source.read_text("utf-8"))
+            try:
+                import yaml_rs
+
+                target.write_text(yaml_rs.dumps(data), "utf-8")
+            except ImportError:
+                import yaml
+
+                target.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False), "utf-8")
+        out.append(target)
+    return out[0], out[1]
+
+
+# -- report ------------------------------------------------------------------------------
+
+
+def row(label: str, full: dict[str, object], floor: dict[str, object] | None, size_mb: float) -> str:
+    if "error" in full:
+        return f"{label:<24} error: {full['error']}"
+    if floor and "wall" in floor:
+        versus = (f"floor {floor['wall']:.2f}s (cpu {floor['cpu']:.2f}s)  ratio wall {full['wall'] / floor['wall']:.1f}x"
+                  f" cpu {full['cpu'] / floor['cpu']:.1f}x")  # type: ignore[operator]
+    else:
+        versus = "floor -"
+    return (f"{label:<24} {size_mb:6.1f} MB  full {full['wall']:6.2f}s (cpu {full['cpu']:6.2f}s, "
+            f"{full['peak_mb']:5.0f} MB peak, {full['findings']:4} findings)  {versus}  "
+            f"cpu/MB {full['cpu'] / size_mb * 1000:3.0f} ms")  # type: ignore[operator]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,2,4,8")
+    parser.add_argument("--no-yaml", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        handler = {"floor": child_floor, "classify": child_classify, "yaml": child_yaml}[kind]
+        print(json.dumps(handler(*rest)))
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        run(Path(scratch), [int(s) for s in args.sizes.split(",")], not args.no_yaml)
+
+
+def run(root: Path, sizes: list[int], with_yaml: bool) -> None:
+    print("Wall times depend on the machine's load; CPU times are the steadier comparison.")
+    for old, new in PAIRS:
+        base, head = spec_file(old), spec_file(new)
+        dirs = pair_dirs(root, f"{old}-{new}", base, head)
+        size = (base.stat().st_size + head.stat().st_size) / 1e6
+        floor = measure("floor", str(base), str(head))
+        print(row(f"json {old} -> {new}", measure("classify", *map(str, dirs)), floor, size)
+              + f"  [floor parser: {floor.get('parser')}]")
+    base_spec = json.loads(spec_file("23.0.0").read_text("utf-8"))
+    head_spec = json.loads(spec_file("23.0.1").read_text("utf-8"))
+    for copies in sizes:
+        folder = root / f"x{copies}"
+        files = []
+        for side, spec in (("base", base_spec), ("head", head_spec)):
+            (folder / side).mkdir(parents=True)
+            write_json(scaled(spec, copies), folder / side / "openapi.json")
+            files.append(folder / side / "openapi.json")
+        size = sum(f.stat().st_size for f in files) / 1e6
+        floor = measure("floor", *map(str, files))
+        print(row(f"synthetic {copies}x", measure("classify", str(folder / "base"), str(folder / "head")), floor, size))
+    if with_yaml:
+        yaml_report(root)
+
+
+def yaml_report(root: Path) -> None:
+    base, head = yaml_pair(spec_file("23.0.0"), spec_file("23.0.1"))
+    size = (base.stat().st_size + head.stat().st_size) / 1e6
+    print(f"\nYAML form of 23.0.0 -> 23.0.1 ({size:.1f} MB): parse of the head file by each candidate")
+    for candidate in ("pyyaml-c-compose", "pyyaml-c-load", "yaml-rs", "rapidyaml"):
+        result = measure("yaml", str(head), candidate)
+        timing = f"{result['wall']:6.2f}s" if "wall" in result else f"not available ({result['error']})"
+        print(f"  {candidate:<18} {timing}")
+    dirs = pair_dirs(root, "yaml", base, head, "openapi.yaml")
+    print(row("yaml 23.0.0 -> 23.0.1", measure("classify", *map(str, dirs)), None, size))
+
+
+if __name__ == "__main__":
+    main()
