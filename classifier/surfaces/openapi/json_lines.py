@@ -28,15 +28,25 @@ _DECODER = json.JSONDecoder()
 class JsonIndex:
     """Answers ``line(pointer)`` for one JSON text."""
 
-    def __init__(self, text: str, data: Any = None) -> None:
-        self.text = text
+    def __init__(self, text: str | bytes, data: Any = None) -> None:
+        self._source = text
+        self._text: str | None = text if isinstance(text, str) else None
         self.data = data
-        self.indent = _indent(text) if data is not None else 0
+        head = text[:200] if isinstance(text, str) else text[:200].decode("utf-8", "ignore")
+        self.indent = _indent(head) if data is not None else 0
         self._known: list[int] = [0]
         self._orders: dict[int, dict[str, int]] = {}
         self._starts: dict[int, list[int]] = {}
         self._lines: list[int] = [1]
         self._members: dict[int, dict[str, tuple[int, int]]] = {}
+
+    @property
+    def text(self) -> str:
+        # Bytes already proven valid UTF-8 by the parser are decoded on the first line asked for.
+        if self._text is None:
+            raw = self._source if isinstance(self._source, bytes) else b""
+            self._text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        return self._text
 
     def locator(self) -> Callable[[Pointer], int | None]:
         return self.line

@@ -35,11 +35,13 @@ def parse_document(data: bytes, path: str, side: Side, max_bytes: int) -> Docume
     if looks_binary(data):
         raise SourceError(f"{where}: binary content where an OpenAPI document was expected",
                           hint="store the spec as UTF-8 JSON or YAML text")
+    is_json = path.lower().endswith(JSON_SUFFIXES)
+    fast = _fast_json_document(data, path) if is_json else None
+    if fast is not None:
+        return fast
     text = decode_text(data, path, side)
     try:
-        if path.lower().endswith(JSON_SUFFIXES):
-            return _fast_json_document(data, text, path) or _json_document(text, path)
-        return _yaml_document(text, path)
+        return _json_document(text, path) if is_json else _yaml_document(text, path)
     except LoadError as exc:
         at = f"{path}:{exc.line}" if exc.line else path
         raise SourceError(f"{at} ({side.value}): {exc.message}", hint=FIX_SYNTAX) from None
@@ -67,7 +69,7 @@ def _json_document(text: str, path: str) -> Document:
     return Document(path, data, JsonIndex(text, data).locator())
 
 
-def _fast_json_document(data: bytes, text: str, path: str) -> Document | None:
+def _fast_json_document(data: bytes, path: str) -> Document | None:
     """Parse with orjson when it is installed and the result provably lost no duplicate key.
 
     orjson keeps the last of duplicated keys silently. Re-serialising the value
@@ -90,7 +92,7 @@ def _fast_json_document(data: bytes, text: str, path: str) -> Document | None:
         return None
     from classifier.surfaces.openapi.json_lines import JsonIndex
 
-    return Document(path, value, JsonIndex(text, value).locator())
+    return Document(path, value, JsonIndex(data, value).locator())
 
 
 class _DuplicateKey(Exception):

@@ -15,7 +15,7 @@ from typing import Any
 
 from classifier.surfaces.openapi.refs import At, Resolver
 
-_REF = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')
+_REF = re.compile(rb'"\$ref": ?"((?:[^"\\]|\\.)*)"')
 
 
 class UnchangedCheck:
@@ -52,7 +52,18 @@ def refs_in(value: Any) -> set[str]:
     """Every ``$ref`` string anywhere inside ``value``."""
     if not isinstance(value, (dict, list)):
         return set()
-    text = json.dumps(value)
-    if "$ref" not in text:
+    text = _dumps(value)
+    if b"$ref" not in text:
         return set()
-    return {json.loads(f'"{match}"') for match in _REF.findall(text)}
+    return {json.loads(b'"' + match + b'"') for match in _REF.findall(text)}
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        import orjson
+    except ImportError:
+        return json.dumps(value).encode("utf-8")
+    try:
+        return orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):  # values YAML allows and JSON does not (dates, big ints)
+        return json.dumps(value, default=str).encode("utf-8")
