@@ -55,7 +55,11 @@ def refs_in(value: Any) -> set[str]:
     text = _dumps(value)
     if b"$ref" not in text:
         return set()
-    return {json.loads(b'"' + match + b'"') for match in _REF.findall(text)}
+    return {_unescape(match) for match in set(_REF.findall(text))}
+
+
+def _unescape(raw: bytes) -> str:
+    return json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
 
 
 def _dumps(value: Any) -> bytes:
