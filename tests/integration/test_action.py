@@ -123,9 +123,41 @@ def pull_request_event(repo: GitRepo, base_sha: str, labels: tuple[str, ...] = (
     }
 
 
+OPENAPI = """openapi: 3.0.3
+info: {title: Service, version: "1"}
+paths:
+  /users:
+    get:
+      responses:
+        "200": {description: ok}
+  /teams:
+    get:
+      responses:
+        "200": {description: ok}
+"""
+MIGRATION = """from alembic import op
+import sqlalchemy as sa
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade():
+    op.add_column("users", sa.Column("email", sa.String(), nullable=True))
+
+
+def downgrade():
+    op.drop_column("users", "email")
+"""
+
+
 @pytest.fixture
 def project(repo: GitRepo) -> tuple[GitRepo, str]:
-    base = repo.commit("initial", **{"README.md": "# Service\n", "app/core.py": "def f():\n    return 1\n"})
+    base = repo.commit("initial", **{
+        "README.md": "# Service\n", "app/core.py": "def f():\n    return 1\n", "openapi.yaml": OPENAPI,
+        "alembic.ini": "[alembic]\nscript_location = migrations\n", "migrations/env.py": "",
+        "migrations/versions/0001_init.py": MIGRATION,
+    })
     repo.git("checkout", "-q", "-b", "feature")
     return repo, base
 
@@ -155,6 +187,26 @@ def test_blocking_change_fails_after_writing_outputs_and_sarif(project: tuple[Gi
     assert "::error file=app/core.py,line=2,title=GEN003 internal-change (non-breaking)::internal change: code changed" in run.stdout
     assert "| **non-breaking** | `GEN003` internal-change | `app/core.py:2` |" in run.summary
     assert json.loads(sarif.read_text("utf-8"))["runs"][0]["results"][0]["ruleId"] == "GEN003"
+
+
+def test_breaking_pull_request(project: tuple[GitRepo, str], runner_temp: Path) -> None:
+    repo, base = project
+    repo.commit("drop teams", **{"openapi.yaml": OPENAPI.split("  /teams:")[0]})
+    run = run_action(repo, runner_temp, "pull_request", pull_request_event(repo, base))
+    assert run.code == 1
+    assert (run.outputs["label"], run.outputs["status"], run.outputs["breaking"]) == ("breaking", "failed", "1")
+    assert "::error file=openapi.yaml,line=9,title=OAS101 operation-removed (breaking)::GET /teams: operation removed" in run.stdout
+    assert run.summary.startswith("## ❌ classify: **breaking** — failed")
+
+
+def test_violating_pull_request(project: tuple[GitRepo, str], runner_temp: Path) -> None:
+    repo, base = project
+    repo.commit("edit applied", **{"migrations/versions/0001_init.py": MIGRATION.replace("nullable=True", "nullable=False")})
+    run = run_action(repo, runner_temp, "pull_request", pull_request_event(repo, base))
+    assert run.code == 1
+    assert (run.outputs["status"], run.outputs["violations"]) == ("failed", "1")
+    assert "::error file=migrations/versions/0001_init.py,title=MIG101 applied-migration-edited (violation)::" in run.stdout
+    assert "### Violations" in run.summary
 
 
 def test_skip_label_reports_without_failing(project: tuple[GitRepo, str], runner_temp: Path) -> None:

@@ -25,9 +25,23 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
+OPENAPI = """openapi: 3.0.3
+info: {title: Service, version: "1"}
+paths:
+  /users:
+    get:
+      responses:
+        "200": {description: ok}
+  /teams:
+    get:
+      responses:
+        "200": {description: ok}
+"""
+
+
 @pytest.fixture
 def consumer(repo: GitRepo) -> GitRepo:
-    repo.commit("initial", **{"README.md": "# Service\n", "app/core.py": "def f():\n    return 1\n"})
+    repo.commit("initial", **{"README.md": "# Service\n", "app/core.py": "def f():\n    return 1\n", "openapi.yaml": OPENAPI})
     repo.git("checkout", "-q", "-b", "feature")
     return repo
 
@@ -55,7 +69,16 @@ def tree_fingerprint(repo: GitRepo) -> str:
     return digest.hexdigest()
 
 
-def test_hook_rejects_a_blocking_change_with_the_report(consumer: GitRepo, pre_commit_home: Path) -> None:
+def test_hook_rejects_a_breaking_change_with_the_report(consumer: GitRepo, pre_commit_home: Path) -> None:
+    consumer.write("openapi.yaml", OPENAPI.split("  /teams:")[0])
+    consumer.git("add", "-A")
+    result = try_repo(consumer, pre_commit_home)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "OAS101 operation-removed  line 9: GET /teams: operation removed [blocks]" in result.stdout
+    assert "label: breaking" in result.stdout and "failed (fail_on: breaking)" in result.stdout
+
+
+def test_hook_rejects_what_the_configuration_blocks(consumer: GitRepo, pre_commit_home: Path) -> None:
     consumer.write(".classifier.toml", 'fail_on = "non-breaking"\n')
     consumer.write("app/core.py", "def f():\n    return 2\n")
     consumer.git("add", "-A")
