@@ -1,0 +1,67 @@
+"""Which files the OpenAPI surface claims, its configuration, and its import cost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier.cli import main
+from classifier.policy.config import Config, parse_config
+from classifier.sources import FilePair
+from classifier.surfaces.openapi import OpenAPISurface
+
+SPEC = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n"
+
+
+def claimed(config: Config, *paths: str) -> list[str]:
+    pairs = [FilePair("modified", path, path) for path in paths]
+    return [pair.path for pair in OpenAPISurface(config).claim(pairs)]
+
+
+def test_default_globs_and_companion_files() -> None:
+    paths = ("openapi.yaml", "snapshots/v2/openapi.json", "snapshots/v2/components/pet.yaml", "api/openapi.yaml",
+             ".github/workflows/ci.yml", "app/main.py", "snapshots/v2/notes.md")
+    assert claimed(Config(), *paths) == [
+        "openapi.yaml", "snapshots/v2/openapi.json", "snapshots/v2/components/pet.yaml",
+        # A YAML file anywhere below the root is a possible part of the root spec.
+        "api/openapi.yaml",
+    ]
+
+
+def test_configured_globs_replace_the_defaults() -> None:
+    config = parse_config({"openapi": {"paths": ["api/*.yaml"]}}, origin="test")
+    assert claimed(config, "openapi.yaml", "api/public.yaml", "snapshots/v1/openapi.yaml") == ["api/public.yaml"]
+
+
+def test_unknown_openapi_key_is_a_config_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "head").mkdir()
+    config = tmp_path / "c.toml"
+    config.write_text("[openapi.pagination]\nparams = ['cursor']\n", "utf-8")
+    code = main(["--base-dir", str(tmp_path / "base"), "--head-dir", str(tmp_path / "head"), "--config", str(config)])
+    assert code == 2
+    assert "unknown key 'openapi.pagination.params'" in capsys.readouterr().err
+
+
+def test_companion_change_compares_the_unchanged_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = SPEC.replace("{'200': {description: ok}}",
+                        "{'200': {description: ok, content: {application/json: {schema: {$ref: 'pet.yaml#/Pet'}}}}}")
+    for side, kind in (("base", "string"), ("head", "integer")):
+        (tmp_path / side / "snapshots" / "v1").mkdir(parents=True)
+        (tmp_path / side / "snapshots/v1/openapi.yaml").write_text(spec, "utf-8")
+        (tmp_path / side / "snapshots/v1/pet.yaml").write_text(f"Pet:\n  type: object\n  properties:\n    id: {{type: {kind}}}\n")
+    code = main(["--base-dir", str(tmp_path / "base"), "--head-dir", str(tmp_path / "head"), "--color", "never"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert ("  snapshots/v1/pet.yaml\n    breaking      OAS511 type-changed  line 4: GET /a response 200 "
+            "application/json: property 'id' type changed from string to integer [blocks]\n") in out
+
+
+def test_importing_the_surface_loads_no_parser() -> None:
+    code = ("import sys, classifier.surfaces.openapi; "
+            "print(sorted(m for m in sys.modules if m in ('yaml', 'orjson', 'classifier.surfaces.openapi.compare')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
