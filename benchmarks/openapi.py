@@ -10,7 +10,9 @@ and prints, in one run:
 * a synthetic series at 1x/2x/4x/8x the size (paths and components copied
   under new names), to show the cost grows linearly;
 * for the YAML form of the first pair: the parse time of each YAML parser
-  candidate installed, and the full classification (PyYAML's C parser).
+  candidate installed, and the full classification (PyYAML's C parser),
+  without and with the parse cache keyed by git blob id (cold, base served
+  from the cache, both served from the cache).
 
 Each measurement runs in its own process so peak memory is its own.
 
@@ -71,14 +73,17 @@ def child_floor(base: str, head: str) -> dict[str, object]:
     return {"parser": parser, **_usage(started, cpu)}
 
 
-def child_classify(base_dir: str, head_dir: str) -> dict[str, object]:
+def child_classify(base_dir: str, head_dir: str, cache_dir: str = "") -> dict[str, object]:
     from classifier.check import run_check
     from classifier.policy.config import parse_config
     from classifier.sources.directory import DirectorySource
 
     source = DirectorySource(Path(base_dir), Path(head_dir))
     source.changed_files()  # hashing the folders is the directory source's cost, not the classifier's
-    config = parse_config({"openapi": {"max_file_mb": 2000}}, origin="benchmark")
+    section: dict[str, object] = {"max_file_mb": 2000}
+    if cache_dir:
+        section["cache_dir"] = cache_dir
+    config = parse_config({"openapi": section}, origin="benchmark")
     started, cpu = time.perf_counter(), time.process_time()
     report = run_check(source, config)
     return {"findings": len(report.findings), **_usage(started, cpu)}
@@ -241,6 +246,13 @@ def yaml_report(root: Path) -> None:
         print(f"  {candidate:<18} {timing}")
     dirs = pair_dirs(root, "yaml", base, head, "openapi.yaml")
     print(row("yaml 23.0.0 -> 23.0.1", measure("classify", *map(str, dirs)), None, size))
+    cache = root / "parse-cache"
+    print(row("yaml, cache cold", measure("classify", *map(str, dirs), str(cache)), None, size))
+    # The next push: the base is unchanged (served from the cache), the head is new.
+    with (dirs[1] / "openapi.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("# another commit\n")
+    print(row("yaml, base from cache", measure("classify", *map(str, dirs), str(cache)), None, size))
+    print(row("yaml, both from cache", measure("classify", *map(str, dirs), str(cache)), None, size))
 
 
 if __name__ == "__main__":

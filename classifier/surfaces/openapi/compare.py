@@ -97,7 +97,7 @@ class SpecComparison:
         data = self.source.read(side, path) if self.pair.base_blob is None else self.source.read_blob(side, self.pair)
         if data is None:
             return None
-        document = parse_document(data, path, side, self.config.max_bytes)
+        document = parse_document(data, path, side, self.config.max_bytes, self.config.cache_dir)
         self.loaded.add((side, path))
         return document if check_version(document, side) else None
 
@@ -107,7 +107,7 @@ class SpecComparison:
             if data is None:
                 return None
             self.loaded.add((side, path))
-            return parse_document(data, path, side, self.config.max_bytes)
+            return parse_document(data, path, side, self.config.max_bytes, self.config.cache_dir)
 
         return Resolver(side, root, load)
 

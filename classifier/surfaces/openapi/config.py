@@ -30,6 +30,7 @@ class OpenAPIConfig:
     idempotency_statuses: tuple[str, ...] = ("409", "422")
     auth_security: bool = True
     signature_headers: tuple[str, ...] = DEFAULT_SIGNATURE_HEADERS
+    cache_dir: str | None = None
 
     @property
     def max_bytes(self) -> int:
@@ -56,4 +57,5 @@ def parse_openapi_config(table: Mapping[str, Any]) -> OpenAPIConfig:
         idempotency_statuses=tuple(str(s) for s in idempotency.get("conflict_statuses", defaults.idempotency_statuses)),
         auth_security=bool(auth.get("security", defaults.auth_security)),
         signature_headers=tuple(auth.get("signature_headers", defaults.signature_headers)),
+        cache_dir=section.get("cache_dir"),
     )

@@ -19,7 +19,7 @@ JSON_SUFFIXES = (".json",)
 FIX_SYNTAX = "fix the file at that line; `python -m json.tool` or `yamllint` show the problem"
 
 
-def parse_document(data: bytes, path: str, side: Side, max_bytes: int) -> Document:
+def parse_document(data: bytes, path: str, side: Side, max_bytes: int, cache_dir: str | None = None) -> Document:
     """Parse one file read from one side of the comparison.
 
     Raises:
@@ -41,17 +41,30 @@ def parse_document(data: bytes, path: str, side: Side, max_bytes: int) -> Docume
         return fast
     text = decode_text(data, path, side)
     try:
-        return _json_document(text, path) if is_json else _yaml_document(text, path)
+        return _json_document(text, path) if is_json else _yaml_document(data, text, path, cache_dir)
     except LoadError as exc:
         at = f"{path}:{exc.line}" if exc.line else path
         raise SourceError(f"{at} ({side.value}): {exc.message}", hint=FIX_SYNTAX) from None
 
 
-def _yaml_document(text: str, path: str) -> Document:
+def _yaml_document(raw: bytes, text: str, path: str, cache_dir: str | None) -> Document:
     from classifier.surfaces.openapi.yaml_tree import load_yaml
 
+    if cache_dir is None:
+        data, table = load_yaml(text, path)
+        return Document(path, data, yaml_locator(data, table))
+    from pathlib import Path
+
+    from classifier.surfaces.openapi.cache import ParseCache, line_tree, tree_locator
+
+    cache = ParseCache(Path(cache_dir).expanduser())
+    cached = cache.get(raw)
+    if cached is not None:
+        return Document(path, cached[0], tree_locator(cached[1]))
     data, table = load_yaml(text, path)
-    return Document(path, data, yaml_locator(data, table))
+    tree = line_tree(data, table)
+    cache.put(raw, data, tree)  # type: ignore[arg-type]
+    return Document(path, data, tree_locator(tree))
 
 
 def _json_document(text: str, path: str) -> Document:
