@@ -43,5 +43,5 @@ class Reporter(Protocol):
 
 
 def render(format_name: str, report: Report, options: RenderOptions) -> str:
-    module: Reporter = importlib.import_module(REPORTERS[format_name])  # type: ignore[assignment]
+    module: Reporter = importlib.import_module(REPORTERS[format_name])
     return module.render(report, options)

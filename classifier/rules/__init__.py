@@ -35,7 +35,7 @@ def all_rules() -> tuple[Rule, ...]:
 
 
 def load_checks(surface: str) -> CheckModule:
-    module: CheckModule = importlib.import_module(CHECK_MODULES[surface])  # type: ignore[assignment]
+    module: CheckModule = importlib.import_module(CHECK_MODULES[surface])
     return module
 
 

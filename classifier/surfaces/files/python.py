@@ -153,7 +153,8 @@ class _ObservabilityStripper(ast.NodeTransformer):
 
 
 def _strip_observability(tree: ast.Module, names: frozenset[str]) -> ast.AST:
-    return _ObservabilityStripper(names | OBSERVABILITY_MODULES).visit(tree)
+    stripped: ast.AST = _ObservabilityStripper(names | OBSERVABILITY_MODULES).visit(tree)
+    return stripped
 
 
 def _name_chain(node: ast.AST) -> Iterable[str]:
