@@ -27,6 +27,7 @@ class Operation:
     template: str
     op: At
     item: At
+    outbound: bool = False
 
 
 def diff_spec(walk: Walk) -> None:
@@ -43,24 +44,33 @@ def diff_spec(walk: Walk) -> None:
 
 
 def operations(resolver: Resolver) -> dict[str, Operation]:
-    """Every operation of one side, keyed by method and normalised path template."""
+    """Every operation of one side (callbacks included), keyed by method and normalised path template."""
     found: dict[str, Operation] = {}
     root = At(resolver.root, (), resolver.root.data)
     for section, prefix in (("paths", ""), ("webhooks", "webhook ")):
         holder = root.child(section)
-        if holder is None or not isinstance(holder.value, dict):
-            continue
-        for template in holder.value:
-            item = resolver.deref(holder.child(template))  # type: ignore[arg-type]
-            if not isinstance(item.value, dict):
-                continue
-            for method in METHODS:
-                op = item.child(method)
-                if op is not None and isinstance(op.value, dict):
-                    label = f"{prefix}{method.upper()} {template}"
-                    found[f"{prefix}{method} {_TEMPLATE_PARAM.sub('{}', str(template))}"] = Operation(
-                        label, str(template), op, item)
+        if holder is not None and isinstance(holder.value, dict):
+            _collect(resolver, holder, prefix, bool(prefix), found)
+    for key, op in list(found.items()):
+        callbacks = op.op.child("callbacks")
+        for name in callbacks.value if callbacks is not None and isinstance(callbacks.value, dict) else ():
+            callback = resolver.deref(callbacks.child(name))  # type: ignore[union-attr,arg-type]
+            if isinstance(callback.value, dict):
+                _collect(resolver, callback, f"{op.label} callback '{name}' ", True, found, f"{key} callback {name} ")
     return found
+
+
+def _collect(resolver: Resolver, holder: At, prefix: str, outbound: bool, found: dict[str, Operation],
+             key_prefix: str | None = None) -> None:
+    for template in holder.value:
+        item = resolver.deref(holder.child(template))  # type: ignore[arg-type]
+        if not isinstance(item.value, dict):
+            continue
+        for method in METHODS:
+            op = item.child(method)
+            if op is not None and isinstance(op.value, dict):
+                key = f"{prefix if key_prefix is None else key_prefix}{method} {_TEMPLATE_PARAM.sub('{}', str(template))}"
+                found[key] = Operation(f"{prefix}{method.upper()} {template}", str(template), op, item, outbound)
 
 
 def _removed(walk: Walk, op: Operation) -> None:
@@ -75,10 +85,11 @@ def _sunset(at: At) -> str:
 
 
 def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
+    """Compare one matched operation; webhooks and callbacks with the directions swapped."""
     if walk.same(old.op, new.op) and walk.same(old.item.child("parameters"), new.item.child("parameters")) \
             and walk.same(_security(walk.base), _security(walk.head)):
         return
-    ctx = Context(new.label, subject=new.label)
+    ctx = Context(new.label, subject=new.label, outbound=new.outbound)
     _lifecycle(walk, old, new, ctx)
     diff_parameters(walk, old, new, ctx)
     diff_request_body(walk, old.op.child("requestBody"), new.op.child("requestBody"), new.op, ctx)

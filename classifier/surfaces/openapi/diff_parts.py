@@ -95,7 +95,7 @@ def _param_schema(param: At) -> At | None:
 
 
 def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: Context) -> None:
-    sub = Context(ctx.where, "request", "", f"{ctx.subject}|body")
+    sub = Context(ctx.where, ctx.body_direction("request"), "", f"{ctx.subject}|body")
     if old is None and new is None:
         return
     if old is None:
@@ -110,7 +110,8 @@ def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: C
     if was != now:
         walk.added("request-body-required-changed", new, sub,
                    f"request body became {'required' if now else 'optional'}", required=now)
-    _content(walk, old.child("content"), new.child("content"), replace(sub, where=f"{ctx.where} request body"), "request")
+    _content(walk, old.child("content"), new.child("content"), replace(sub, where=f"{ctx.where} request body"),
+             sub.direction)
 
 
 def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction: str) -> None:
@@ -137,7 +138,7 @@ def diff_responses(walk: Walk, old: Operation, new: Operation, ctx: Context) -> 
     after = _responses(walk.head, new.op)
     idempotent = _has_idempotency_header(walk, walk.base, old) or _has_idempotency_header(walk, walk.head, new)
     for status in sorted(before.keys() | after.keys()):
-        sub = Context(ctx.where, "response", "", f"{ctx.subject}|response:{status}")
+        sub = Context(ctx.where, ctx.body_direction("response"), "", f"{ctx.subject}|response:{status}")
         if idempotent and status in walk.config.idempotency_statuses:
             sub = sub.with_contract("idempotency")
         if status not in after:
@@ -167,7 +168,7 @@ def _responses(resolver: Resolver, op: At) -> dict[str, At]:
 
 def _response_pair(walk: Walk, old: At, new: At, ctx: Context) -> None:
     _headers(walk, old.child("headers"), new.child("headers"), ctx)
-    _content(walk, old.child("content"), new.child("content"), ctx, "response")
+    _content(walk, old.child("content"), new.child("content"), ctx, ctx.direction)
 
 
 def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
@@ -176,7 +177,7 @@ def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
     signature = {h.lower() for h in walk.config.signature_headers}
     for key in sorted(before.keys() | after.keys()):
         name, header = after.get(key) or before[key]
-        sub = Context(ctx.where, "response", "", f"{ctx.subject}|header:{key}", ctx.contracts)
+        sub = Context(ctx.where, ctx.direction, "", f"{ctx.subject}|header:{key}", ctx.contracts)
         sub = sub.with_contract("signature" if key in signature else None)
         if key not in after:
             walk.removed("response-header-removed", header, sub, f"response header '{name}' removed",

@@ -31,6 +31,17 @@ class Context:
     contracts: frozenset[str] = frozenset()
     root: bool = False
     depth: int = 0
+    outbound: bool = False
+
+    def body_direction(self, part: str) -> str:
+        """``request`` or ``response`` as the API's clients see it.
+
+        For webhooks and callbacks the API sends the request and the client
+        answers, so the two directions swap.
+        """
+        if not self.outbound:
+            return part
+        return "response" if part == "request" else "request"
 
     def field(self, name: str) -> Context:
         trail = f"{self.trail}.{name}" if self.trail else name
