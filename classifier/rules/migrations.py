@@ -8,7 +8,7 @@ and the policy.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from classifier.model import Change
 

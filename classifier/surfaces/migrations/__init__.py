@@ -9,7 +9,7 @@ SQL parser are loaded only when a claimed file is compared.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from classifier.model import Change
 from classifier.policy.config import Config

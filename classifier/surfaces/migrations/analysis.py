@@ -7,7 +7,7 @@ change is taken from the head read instead of being read twice.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from classifier.model import Change, Side
 from classifier.sources import FilePair, Source, decode_text

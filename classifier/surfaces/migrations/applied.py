@@ -9,10 +9,16 @@ change to any operation, argument, SQL text or graph field is an edit
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from classifier.surfaces.migrations.changes import shorten
-from classifier.surfaces.migrations.model import DOWNGRADE, UPGRADE, GraphFields, MigrationFile, Operation
+from classifier.surfaces.migrations.model import (
+    DOWNGRADE,
+    UPGRADE,
+    GraphFields,
+    MigrationFile,
+    Operation,
+)
 
 _MAX_DIFFERENCES = 3
 

@@ -8,11 +8,17 @@ data and are additive.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from classifier.surfaces.migrations.changes import shorten
-from classifier.surfaces.migrations.model import MODULE, UPGRADE, MigrationFile, Operation, SqlStatement
+from classifier.surfaces.migrations.model import (
+    MODULE,
+    UPGRADE,
+    MigrationFile,
+    Operation,
+    SqlStatement,
+)
 from classifier.surfaces.migrations.types import column_type_change
 
 ADDED = "schema-object-added"
@@ -69,16 +75,17 @@ class Verdict:
 
 def classify_revision(migration: MigrationFile, dialect: str) -> Iterator[Verdict]:
     """Every verdict for the ``upgrade()`` of a new revision."""
-    created = {op.table for op in migration.in_function(UPGRADE) if op.name == "create_table" and op.table}
+    created: set[str | None] = {op.table for op in migration.in_function(UPGRADE) if op.name == "create_table"}
+    created.discard(None)
     for operation in migration.in_function(UPGRADE):
         if operation.name == "execute":
             for statement in operation.sql:
                 yield from _sql_verdicts(operation, statement, dialect)
         else:
             yield from _op_verdicts(operation, created, dialect)
-    for statement in migration.unrecognised:
-        if statement.function in (UPGRADE, MODULE):
-            yield Verdict(UNRECOGNISED, None, None, f"{shorten(statement.text)} ({statement.reason})", statement.line)
+    for unknown in migration.unrecognised:
+        if unknown.function in (UPGRADE, MODULE):
+            yield Verdict(UNRECOGNISED, None, None, f"{shorten(unknown.text)} ({unknown.reason})", unknown.line)
 
 
 def _op_verdicts(op: Operation, created: set[str | None], dialect: str) -> Iterator[Verdict]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_HEAD_VARIABLE = "EXPECTED_ALEMBIC_HEAD"
 LOCK_NAME = "migrations.lock"

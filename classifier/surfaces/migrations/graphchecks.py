@@ -3,7 +3,7 @@ and a base head the head no longer descends from."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from classifier.model import Change, Side
 from classifier.surfaces.migrations.changes import change

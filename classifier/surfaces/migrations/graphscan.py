@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from typing import Callable
+from collections.abc import Callable
 
 from classifier.surfaces.migrations.model import GraphFields
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from classifier.errors import SourceError
 from classifier.model import Change, Side
@@ -41,14 +42,14 @@ def lock_changes(tree: TreeComparison) -> Iterator[Change]:
             yield change(LOCK_MISMATCH, path, revision, revision=revision, lock=lock_path,
                          detail="new revision missing from the lock; run `classify migrations lock`")
     for entry in lock.entries:
-        path = tree.head_graph.paths.get(entry.revision)
-        if path is None:
+        located = tree.head_graph.paths.get(entry.revision)
+        if located is None:
             yield change(LOCK_MISMATCH, lock_path, entry.revision, revision=entry.revision, lock=lock_path,
                          detail="locked revision no longer exists")
-        elif lock_changed or path in tree.changed[Side.HEAD]:
-            actual = tree.full(Side.HEAD, path).structure
+        elif lock_changed or located in tree.changed[Side.HEAD]:
+            actual = tree.full(Side.HEAD, located).structure
             if actual != entry.digest:
-                yield change(LOCK_MISMATCH, path, entry.revision, revision=entry.revision, lock=lock_path,
+                yield change(LOCK_MISMATCH, located, entry.revision, revision=entry.revision, lock=lock_path,
                              detail=f"structure {actual} differs from the locked {entry.digest}")
 
 

@@ -9,7 +9,7 @@ With ``paths`` configured every listed folder is a tree. Otherwise a
 from __future__ import annotations
 
 import configparser
-from typing import Sequence
+from collections.abc import Sequence
 
 from classifier.model import Side
 from classifier.sources import FilePair, Source

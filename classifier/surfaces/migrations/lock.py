@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from classifier.errors import ClassifierError, SourceError, UsageError
 from classifier.model import Side

@@ -9,12 +9,17 @@ indexes is allowed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from classifier.surfaces.migrations.changes import shorten
 from classifier.surfaces.migrations.config import MigrationsConfig
-from classifier.surfaces.migrations.model import DOWNGRADE, UPGRADE, MigrationFile, Operation
+from classifier.surfaces.migrations.model import (
+    DOWNGRADE,
+    UPGRADE,
+    MigrationFile,
+    Operation,
+)
 
 APPEND_ONLY = "append-only-table-rewritten"
 KEY_BINDING = "key-binding-changed"
