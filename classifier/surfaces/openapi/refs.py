@@ -54,6 +54,7 @@ class Resolver:
         self.root = root
         self._load = load
         self._docs: dict[str, Document] = {root.path: root}
+        self._splits: dict[tuple[str, str], tuple[str, Pointer]] = {}
 
     def deref(self, at: At) -> At:
         """Follow ``$ref`` until a value that is not a reference.
@@ -94,6 +95,13 @@ class Resolver:
         raise AssertionError("unreachable")
 
     def _split(self, at: At, ref: str) -> tuple[str, Pointer]:
+        key = (at.doc.path, ref)
+        known = self._splits.get(key)
+        if known is None:
+            known = self._splits[key] = self._split_new(at, ref)
+        return known
+
+    def _split_new(self, at: At, ref: str) -> tuple[str, Pointer]:
         if _SCHEME.match(ref) or ref.startswith("//"):
             self._fail(at, f"remote $ref {ref!r} refused", "vendor the referenced file into the repository")
         file_part, _, fragment = ref.partition("#")

@@ -45,11 +45,13 @@ class Context:
 
     def field(self, name: str) -> Context:
         trail = f"{self.trail}.{name}" if self.trail else name
-        return replace(self, trail=trail, subject=f"{self.subject}/{name}", root=False, depth=self.depth + 1,
-                       contracts=self.contracts - {"envelope"})
+        # Built directly: dataclasses.replace costs more than the rest of a property's comparison.
+        contracts = self.contracts - {"envelope"} if self.contracts else self.contracts
+        return Context(self.where, self.direction, trail, f"{self.subject}/{name}", contracts, False,
+                       self.depth + 1, self.outbound)
 
     def with_contract(self, name: str | None) -> Context:
-        return self if name is None else replace(self, contracts=self.contracts | {name})
+        return self if name is None or name in self.contracts else replace(self, contracts=self.contracts | {name})
 
 
 @dataclass(slots=True)
