@@ -7,13 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
-from git_support import git, pair_view
 
 from classifier.cli import main
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
 from classifier.sources import SYMLINK_MODE
 from classifier.sources.directory import DirectorySource
+
+from .git_support import git, pair_view
 
 
 def tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -6,10 +6,11 @@ import shutil
 from collections.abc import Callable
 
 import pytest
-from git_support import pair_view
 
 from classifier.model import Side
 from classifier.sources.git import GitSource
+
+from .git_support import pair_view
 
 ODD_PATHS = ["with space.txt", "dir with space/ünïcödé.txt", "new\nline.txt", "tab\there.txt", "-dash.txt"]
 LONG_TEXT = "".join(f"line {n}\n" for n in range(40))

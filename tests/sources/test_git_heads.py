@@ -7,12 +7,13 @@ import time
 from collections.abc import Callable
 
 import pytest
-from git_support import git, pair_view
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
 from classifier.sources import SYMLINK_MODE
 from classifier.sources.git import GitSource
+
+from .git_support import git, pair_view
 
 
 @pytest.fixture

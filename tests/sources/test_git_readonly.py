@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from git_support import git
 
 from classifier.cli import main
+
+from .git_support import git
 
 Snapshot = tuple[str, bytes, list[tuple[str, int, int]]]
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from git_support import clone, git, pair_view
 
 from classifier.model import Revision
 from classifier.sources.git import GitSource
+
+from .git_support import clone, git, pair_view
 
 
 @dataclass(frozen=True, slots=True)
