@@ -130,6 +130,9 @@ class TreeComparison:
         now = self.head_fields.get(base_path)
         if now is not None and now.revision:
             return change("applied-migration-renamed", base_path, revision, revision=revision, new_revision=now.revision)
+        if now is not None:
+            # Still there but no longer readable as a revision: that is an edit.
+            return change("applied-migration-edited", base_path, revision, revision=revision, summary=now.problem)
         return change("applied-migration-deleted", base_path, revision, side=Side.BASE, revision=revision)
 
     def _same_bytes(self, base_path: str, head_path: str) -> bool:

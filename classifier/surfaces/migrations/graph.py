@@ -10,10 +10,12 @@ from classifier.surfaces.migrations.model import GraphFields
 
 @dataclass(frozen=True, slots=True)
 class RevisionGraph:
-    """Revisions of one tree: id -> path and id -> parents, plus ids defined twice."""
+    """Revisions of one tree: id -> path, id -> parents (``down_revision``) and
+    id -> ``depends_on``, plus ids defined twice and branch labels."""
 
     paths: dict[str, str] = field(default_factory=dict)
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reused: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -27,7 +29,8 @@ class RevisionGraph:
                 continue
             seen.setdefault(fields.revision, []).append(path)
             graph.paths.setdefault(fields.revision, path)
-            graph.parents.setdefault(fields.revision, fields.down_revision + fields.depends_on)
+            graph.parents.setdefault(fields.revision, fields.down_revision)
+            graph.dependencies.setdefault(fields.revision, fields.depends_on)
             for label in fields.branch_labels:
                 graph.labels[label] = fields.revision
         graph.reused.update({rev: tuple(paths) for rev, paths in seen.items() if len(paths) > 1})
@@ -43,12 +46,12 @@ class RevisionGraph:
         return tuple(sorted(rev for rev in self.parents if rev not in children))
 
     def dangling(self) -> list[tuple[str, str]]:
-        """``(revision, missing parent)`` for every parent that names no revision."""
+        """``(revision, missing parent)`` for every parent or dependency that names no revision."""
         return [
             (rev, parent)
             for rev in sorted(self.parents)
-            for parent in self.parent_ids(rev)
-            if parent not in self.parents
+            for parent in (*self.parent_ids(rev), *self.dependencies.get(rev, ()))
+            if self.labels.get(parent, parent) not in self.parents
         ]
 
     def ancestors(self, revision: str) -> set[str]:

@@ -54,7 +54,7 @@ def read_migration(path: str, text: str, dialect: str, lines: bool = True) -> Mi
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        problem = f"does not parse: {exc.message} at line {exc.raw_line}, column {exc.raw_column}"
+        problem = f"does not parse (line {exc.raw_line}): {exc.message}"
         return MigrationFile(path, GraphFields(None, problem=problem), parse_error=problem)
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if lines else None
     walker = _FunctionWalker(positions, dialect)

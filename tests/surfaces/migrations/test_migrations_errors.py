@@ -78,3 +78,20 @@ def test_script_location_in_alembic_ini_makes_a_tree(repo, capsys) -> None:
     })
     repo.write("db/versions/0002_b.py", revision_text("0002", "0001", 'op.drop_table("users")'))
     assert ("MIG302", "0002_b.py", "drops table users (op.drop_table)") in classify(capsys, repo.path).rules()
+
+
+def test_a_new_revision_that_does_not_parse_is_reported_not_guessed(repo, capsys) -> None:
+    base(repo)
+    repo.write(f"{VERSIONS}/0002_b.py", "revision = '0002'\ndef upgrade(:\n")
+    run = classify(capsys, repo.path)
+    assert run.code == 1
+    ((rule, name, message),) = run.rules()
+    assert (rule, name) == ("MIG314", "0002_b.py")
+    assert message.startswith("not understood, review by hand: revision file not understood: does not parse (line 2)")
+
+
+def test_an_applied_revision_that_no_longer_parses_is_an_edit(repo, capsys) -> None:
+    base(repo)
+    repo.write(f"{VERSIONS}/0001_a.py", revision_text("0001", None) + "def broken(:\n")
+    rules = [r for r in classify(capsys, repo.path).rules() if r[0] == "MIG101"]
+    assert len(rules) == 1 and rules[0][2].startswith("applied revision 0001 edited: does not parse")

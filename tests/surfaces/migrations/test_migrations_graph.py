@@ -53,3 +53,14 @@ def test_two_branches_each_adding_a_revision_fork_the_graph(repo, capsys) -> Non
     assert ("MIG201", "0003_c.py", "2 heads (0002, 0003); add a merge revision or rebase onto the other head") in run.rules()
     repo.write(f"{VERSIONS}/0004_merge.py", revision_text("0004", ("0002", "0003")))
     assert [r for r in classify(capsys, repo.path).rules() if r[0].startswith("MIG2")] == []
+
+
+def test_depends_on_links_branches_without_removing_a_head() -> None:
+    branched = RevisionGraph.build({
+        "a.py": GraphFields("a"),
+        "b.py": GraphFields("b", ("a",)),
+        "c.py": GraphFields("c", ("a",), depends_on=("b",)),
+        "d.py": GraphFields("d", ("a",), depends_on=("missing",)),
+    })
+    assert branched.heads() == ("b", "c", "d")
+    assert branched.dangling() == [("d", "missing")]
