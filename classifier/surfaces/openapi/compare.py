@@ -84,7 +84,15 @@ class SpecComparison:
             yield _file_change(self.pair, kind, f"OpenAPI document {'added' if base is None else 'removed'}")
             return
         walk = Walk(self.config, self._resolver(Side.BASE, base), self._resolver(Side.HEAD, head))
-        diff_spec(walk)
+        try:
+            diff_spec(walk)
+        except (TypeError, AttributeError, ValueError) as exc:
+            # A value of the wrong kind where the specification requires another
+            # (`required: yes`, `properties: []`...): say so instead of guessing.
+            raise SourceError(
+                f"{self.pair.path}: not a well-formed OpenAPI document ({type(exc).__name__}: {exc})",
+                hint="validate both revisions with an OpenAPI validator (e.g. `openapi-spec-validator`)",
+            ) from None
         if walk.changes:
             yield from walk.changes.values()
         elif self.pair.base_blob is None or self.pair.base_blob != self.pair.head_blob:

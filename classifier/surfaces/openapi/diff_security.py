@@ -31,8 +31,12 @@ def _alternatives(value: Any) -> Requirement:
     found: Requirement = {}
     for entry in value if isinstance(value, list) else []:
         if isinstance(entry, dict):
-            found[frozenset(entry)] = {k: frozenset(v or ()) for k, v in entry.items()}
+            found[frozenset(entry)] = {k: _scope_set(v) for k, v in entry.items()}
     return found
+
+
+def _scope_set(scopes: Any) -> frozenset[str]:
+    return frozenset(str(s) for s in scopes if isinstance(s, (str, int))) if isinstance(scopes, list) else frozenset()
 
 
 def _is_open(value: Any) -> bool:

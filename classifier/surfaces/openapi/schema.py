@@ -55,7 +55,8 @@ def _types(value: Any) -> tuple[frozenset[str] | None, bool]:
     declared = value.get("type")
     if declared is None:
         return None, bool(value.get("nullable"))
-    names = frozenset(declared) if isinstance(declared, list) else frozenset([str(declared)])
+    names = frozenset(str(t) for t in declared if isinstance(t, (str, int, float))) \
+        if isinstance(declared, list) else frozenset([str(declared)])
     return names - {"null"} or None, "null" in names or bool(value.get("nullable"))
 
 
