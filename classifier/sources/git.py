@@ -62,6 +62,7 @@ class GitSource:
         self.base = self._resolve_base(request.base, base_how, head_commit)
         self._batch: CatFileBatch | None = None
         self._folders: dict[str, bool] = {}  # working-tree folders known to be real, not symlinks
+        self._head_paths: frozenset[str] | None = None  # the working tree's files, listed once when first needed
 
     # -- resolving the two sides -------------------------------------------
 
@@ -182,7 +183,9 @@ class GitSource:
         if path_below(self.top, path, self._folders) is None:
             return None  # outside the tree: no revision holds it
         if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
-            return self._read_worktree(path)
+            # An ignored file is on disk but not in the head: `git add -A`
+            # would not record it, and a CI checkout would not have it.
+            return self._read_worktree(path) if path in self._worktree_paths() else None
         if side is Side.BASE:
             name = f"{self.base.sha}:{path}"
         elif self.mode == HeadMode.STAGED:
@@ -199,9 +202,14 @@ class GitSource:
             return None
         # A working-tree file is read from disk even when git gave it an id:
         # for rename detection git hashes content it never stores.
-        if blob and not (side is Side.HEAD and self.mode == HeadMode.WORKTREE):
-            return self.read_object(blob)
-        return self.read(side, path)
+        if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
+            return self._read_worktree(path)
+        return self.read_object(blob) if blob else self.read(side, path)
+
+    def _worktree_paths(self) -> frozenset[str]:
+        if self._head_paths is None:
+            self._head_paths = frozenset(self.list_files(Side.HEAD, ""))
+        return self._head_paths
 
     def read_object(self, name: str) -> bytes | None:
         if "\n" in name:

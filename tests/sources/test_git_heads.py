@@ -260,3 +260,16 @@ def test_intent_to_add_is_added_in_the_working_tree_only(repo, open_git: Callabl
     assert (pair.status, pair.head_path) == ("added", "new.txt")
     assert worktree.read_blob(Side.HEAD, pair) == b"new\n"
     assert open_git(repo.path, base="HEAD", staged=True).changed_files() == []
+
+
+def test_ignored_files_are_not_part_of_the_working_tree_head(repo, open_git: Callable[..., GitSource]) -> None:
+    repo.commit("one", **{"api.yaml": "a", ".gitignore": "local.yaml\n"})
+    repo.write("local.yaml", "secret: 1\n")
+    repo.write("draft.yaml", "draft\n")
+
+    source = open_git(repo.path, base="HEAD")
+
+    assert source.read(Side.HEAD, "local.yaml") is None
+    assert source.read(Side.HEAD, "draft.yaml") == b"draft\n"
+    assert source.read(Side.HEAD, "api.yaml") == b"a"
+    assert "local.yaml" not in source.list_files(Side.HEAD, "")
