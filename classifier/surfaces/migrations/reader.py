@@ -154,11 +154,16 @@ class _FunctionWalker:
     def _call(self, owner: cst.CSTNode, call: cst.Call, batch: tuple[str, str | None] | None, autocommit: bool) -> None:
         func = dotted(call.func) or ""
         receiver, _, name = func.rpartition(".")
+        if not func and isinstance(call.func, cst.Attribute):
+            name = call.func.attr.value  # a method of a call result: ``op.get_bind().execute``
         if batch is not None and receiver == batch[0]:
             return self._add(owner, call, name, batch[1], batch=True, autocommit=autocommit)
         if receiver == "op":
             return self._add(owner, call, name, table_argument(name, call, self.tables), batch=False, autocommit=autocommit)
-        if name == "execute" and (receiver in self.connections or is_get_bind(call.func)):
+        on_bind = receiver in self.connections or is_get_bind(call.func)
+        if on_bind and name in ("commit", "rollback"):
+            return None  # transaction control around an autocommit block changes no schema
+        if name == "execute" and on_bind:
             return self._add(owner, call, "execute", None, batch=False, autocommit=autocommit)
         self._unknown(owner, f"call to {func or display(call.func)} is not an Alembic operation")
 

@@ -122,3 +122,14 @@ def test_sql_statements_are_parsed_not_pattern_matched(sql: str, expected: tuple
 def test_sql_that_does_not_parse_is_unknown_with_the_parser_message() -> None:
     (statement,) = analyse_sql("DELETE FROM x WHERE", "postgresql")
     assert statement.action == "unknown" and statement.detail.startswith("SQL does not parse")
+
+
+def test_statements_on_the_bind_itself() -> None:
+    text = MODERN.replace(
+        "    bind = op.get_bind()\n",
+        "    op.get_bind().commit()\n    op.get_bind().execute(sa.text(\"DROP INDEX IF EXISTS ix_old\"))\n    bind = op.get_bind()\n",
+    )
+    migration = read_migration("v.py", text, "postgresql")
+    assert migration.unrecognised == ()
+    drops = [o.sql[0] for o in migration.operations if o.name == "execute" and o.sql[0].action == "drop_index"]
+    assert [(s.action, s.rerunnable) for s in drops] == [("drop_index", True)]
