@@ -52,13 +52,14 @@ _SQL_RULES = {
     "create_index": ADDED,
     "add_column": ADDED,
     "add_enum_value": ADDED,
+    "create_extension": ADDED,
     "insert": ADDED,
     "maintenance": LOCKING_INDEX,
 }
 # DDL whose rerun fails unless written with IF [NOT] EXISTS.
 _NEEDS_EXISTS_GUARD = frozenset(
     {"create_table", "create_index", "create_unique_index", "drop_table", "drop_index", "drop_column",
-     "drop_constraint", "add_column", "add_enum_value"}
+     "drop_constraint", "add_column", "add_enum_value", "create_extension"}
 )
 
 

@@ -97,6 +97,9 @@ def _alter(expression: Any, action: Any, text: str) -> SqlStatement:
     from sqlglot import exp
 
     table = _table(expression.this)
+    kind = str(expression.args.get("kind") or "TABLE").upper()
+    if kind != "TABLE":
+        return SqlStatement("unknown", None, text, detail=f"ALTER {kind} not classified")
     if isinstance(action, exp.ColumnDef):
         required = _not_null(action) and not _has_default(action)
         return SqlStatement(
@@ -139,6 +142,8 @@ def _command(expression: Any, text: str) -> SqlStatement:
     head = str(expression.this).upper()
     if head == "ALTER" and words[:1] == ["TYPE"] and "ADD" in words and "VALUE" in words:
         return SqlStatement("add_enum_value", None, text, rerunnable="EXISTS" in words)
+    if head == "CREATE" and words[:1] == ["EXTENSION"]:
+        return SqlStatement("create_extension", None, text, rerunnable="EXISTS" in words)
     if head in ("REINDEX", "VACUUM", "ANALYZE", "CLUSTER"):
         return SqlStatement("maintenance", None, text, detail=head)
     return SqlStatement("unknown", None, text, detail=f"{head} statement not classified")

@@ -112,6 +112,8 @@ def test_a_syntax_error_is_a_parse_error_not_a_crash() -> None:
         ("DROP TABLE IF EXISTS t", ("drop_table", "t", True, False)),
         ("ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived'", ("add_enum_value", None, True, False)),
         ("TRUNCATE proof_events", ("truncate", "proof_events", True, False)),
+        ("ALTER INDEX ix_a RENAME TO ix_b", ("unknown", None, True, False)),
+        ("CREATE EXTENSION IF NOT EXISTS pg_trgm", ("create_extension", None, True, False)),
     ],
 )
 def test_sql_statements_are_parsed_not_pattern_matched(sql: str, expected: tuple[object, ...]) -> None:
