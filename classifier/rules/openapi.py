@@ -78,6 +78,8 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "no-contract-change": lambda f: "OAS107",
     "not-openapi": lambda f: "OAS108",
     "operation-id-changed": lambda f: "OAS109",
+    "server-removed": lambda f: "OAS110",
+    "server-added": lambda f: "OAS111",
     "parameter-added": _if("required", "OAS201", "OAS202"),
     "parameter-removed": _if("deprecated", "OAS204", "OAS203"),
     "parameter-required-changed": _if("required", "OAS205", "OAS206"),
@@ -130,7 +132,7 @@ IDEMPOTENCY_HEADER_KINDS = frozenset(
 IDEMPOTENCY_STATUS_KINDS = frozenset({"response-added", "response-removed"})
 
 EMITS = frozenset(
-    {f"OAS{n}" for n in (*range(101, 110), *range(201, 208), *range(301, 308), *range(401, 411),
+    {f"OAS{n}" for n in (*range(101, 112), *range(201, 208), *range(301, 308), *range(401, 411),
                          *range(501, 535), *range(601, 610), *range(701, 705))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
 )

@@ -41,6 +41,27 @@ def diff_spec(walk: Walk) -> None:
     for key in sorted(before.keys() & after.keys()):
         diff_operation(walk, before[key], after[key])
     diff_security_schemes(walk)
+    _servers(walk)
+
+
+def _server_urls(resolver: Resolver) -> dict[str, At]:
+    holder = At(resolver.root, (), resolver.root.data).child("servers")
+    if holder is None or not isinstance(holder.value, list):
+        return {}
+    found = {}
+    for index, server in enumerate(holder.value):
+        if isinstance(server, dict) and isinstance(server.get("url"), str):
+            found[server["url"].rstrip("/")] = holder.child(str(index))
+    return found  # type: ignore[return-value]
+
+
+def _servers(walk: Walk) -> None:
+    """Base URLs clients call: one that disappears breaks every client configured with it."""
+    before, after = _server_urls(walk.base), _server_urls(walk.head)
+    for url in sorted(before.keys() - after.keys()):
+        walk.removed("server-removed", before[url], Context("servers", subject=f"server:{url}"), f"server {url} removed")
+    for url in sorted(after.keys() - before.keys()):
+        walk.added("server-added", after[url], Context("servers", subject=f"server:{url}"), f"server {url} added")
 
 
 def operations(resolver: Resolver) -> dict[str, Operation]:
