@@ -109,5 +109,12 @@ def git_env() -> dict[str, str]:
     # GIT_INDEX_FILE is kept on purpose: inside `git commit` it names the index
     # being committed, which is what --staged must read.
     # GIT_OPTIONAL_LOCKS=0: no command may take the index lock to refresh it.
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
+    # GIT_LITERAL_PATHSPECS=1: a folder named "v*" or ":x" is a name, not a pattern.
+    env.update({
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_PAGER": "cat",
+        "LC_ALL": "C",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_LITERAL_PATHSPECS": "1",
+    })
     return env

@@ -12,7 +12,10 @@ from classifier.sources.git import GitSource
 
 from .git_support import pair_view
 
-ODD_PATHS = ["with space.txt", "dir with space/ünïcödé.txt", "new\nline.txt", "tab\there.txt", "-dash.txt"]
+ODD_PATHS = [
+    "with space.txt", "dir with space/ünïcödé.txt", "new\nline.txt", "tab\there.txt", "-dash.txt",
+    " lead.txt", "trail.txt ", "back\\slash.txt", "quote\"s.txt", "star*.txt", ":colon.txt",
+]
 LONG_TEXT = "".join(f"line {n}\n" for n in range(40))
 
 
@@ -90,7 +93,7 @@ def test_odd_paths(repo, open_git: Callable[..., GitSource], path: str, head: st
     if head == "HEAD":
         repo.commit("edit odd path")
     if head == "staged":
-        repo.git("add", "--", path)
+        repo.git("--literal-pathspecs", "add", "--", path)
 
     source = open_git(repo.path, base=base, head=head if head == "HEAD" else None, staged=head == "staged")
     [pair] = source.changed_files()
@@ -144,3 +147,14 @@ def test_sha256_repository(repo, open_git: Callable[..., GitSource], head: str |
     assert source.read_blob(Side.BASE, pairs["a.txt"]) == b"1\n"
     assert source.read_blob(Side.HEAD, pairs["a.txt"]) == b"2\n"
     assert source.read_blob(Side.HEAD, pairs["gone.txt"]) is None
+
+
+@pytest.mark.parametrize("head", ["HEAD", None, "staged"])
+def test_list_files_takes_the_folder_literally(repo, open_git: Callable[..., GitSource], head: str | None) -> None:
+    repo.commit("one", **{"v*__a.yaml": "a", "v1__b.yaml": "b", ":top__c.yaml": "c"})
+
+    source = open_git(repo.path, base="HEAD", head=head if head == "HEAD" else None, staged=head == "staged")
+
+    assert source.list_files(Side.HEAD, "v*") == ["v*/a.yaml"]
+    assert source.list_files(Side.BASE, "v*") == ["v*/a.yaml"]
+    assert source.list_files(Side.HEAD, ":top") == [":top/c.yaml"]
