@@ -38,7 +38,7 @@ class MigrationsSurface:
     def _claims(self, path: str | None) -> bool:
         if path is None:
             return False
-        if path == self.config.expected_head_file or path.rsplit("/", 1)[-1] == LOCK_NAME:
+        if path in (self.config.expected_head_file, self.config.lock_file) or path.rsplit("/", 1)[-1] == LOCK_NAME:
             return True
         return tree_of(path, self.config) is not None
 

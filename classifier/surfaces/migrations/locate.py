@@ -38,7 +38,7 @@ def discover_trees(source: Source, config: MigrationsConfig, side: Side = Side.H
     """The configured trees, or those named by the root ``alembic.ini``."""
     if config.paths:
         return list(config.paths)
-    return _ini_trees(source, side)
+    return _ini_trees(source, side) or _env_trees(source, side)
 
 
 def _tree_for(pair: FilePair, config: MigrationsConfig) -> str | None:
@@ -68,6 +68,20 @@ def _is_alembic_tree(tree: str, source: Source, config: MigrationsConfig) -> boo
     if any(source.read(side, env) is not None for side in (Side.HEAD, Side.BASE)):
         return True
     return any(tree in _ini_trees(source, side) for side in (Side.HEAD, Side.BASE))
+
+
+def _env_trees(source: Source, side: Side) -> list[str]:
+    """Every ``versions/`` folder beside an ``env.py`` (lists the whole tree: used only when nothing else says)."""
+    files = source.list_files(side, "")
+    folders = {path.rsplit("/", 1)[0] if "/" in path else "" for path in files}
+    trees = []
+    for path in files:
+        if path == "env.py" or path.endswith("/env.py"):
+            parent = path[: -len("env.py")].rstrip("/")
+            tree = f"{parent}/versions" if parent else "versions"
+            if tree in folders:
+                trees.append(tree)
+    return sorted(trees)
 
 
 def _ini_trees(source: Source, side: Side) -> list[str]:

@@ -95,3 +95,13 @@ def test_an_applied_revision_that_no_longer_parses_is_an_edit(repo, capsys) -> N
     repo.write(f"{VERSIONS}/0001_a.py", revision_text("0001", None) + "def broken(:\n")
     rules = [r for r in classify(capsys, repo.path).rules() if r[0] == "MIG101"]
     assert len(rules) == 1 and rules[0][2].startswith("applied revision 0001 edited: does not parse")
+
+
+def test_a_pin_change_alone_is_checked_against_the_discovered_tree(repo, capsys) -> None:
+    base(repo, **{".classifier.toml": '[migrations]\nexpected_head_file = "release.env"\n',
+                  "release.env": "EXPECTED_ALEMBIC_HEAD=0001\n"})
+    repo.write("release.env", "EXPECTED_ALEMBIC_HEAD=0002\n")
+    run = classify(capsys, repo.path)
+    assert run.rules() == [("MIG504", "release.env", "release.env pins 0002, but the migration head is 0001")]
+    repo.write("release.env", "# pinned at deploy\nEXPECTED_ALEMBIC_HEAD=0001\n")
+    assert classify(capsys, repo.path).rules() == []
