@@ -37,9 +37,10 @@ def compare_trees(pairs: Sequence[FilePair], source: Source, config: MigrationsC
         yield from comparison.changes()
         head_graphs[tree] = comparison.head_graph
     if config.expected_head_file:
-        if not head_graphs:
-            # Only the pinned head changed: read the trees' graphs cheaply.
-            head_graphs = {t: TreeComparison(t, [], source, config).head_graph for t in discover_trees(source, config)}
+        # The pin covers every tree, changed or not; unchanged ones are read cheaply.
+        for tree in discover_trees(source, config):
+            if tree not in head_graphs:
+                head_graphs[tree] = TreeComparison(tree, [], source, config).head_graph
         yield from expected_head_changes(source, config, head_graphs)
 
 

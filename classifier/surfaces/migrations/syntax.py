@@ -58,6 +58,7 @@ def literal_strings(node: cst.BaseExpression) -> tuple[str, ...] | None:
 
 
 def assignment(small: cst.BaseSmallStatement) -> tuple[str | None, cst.BaseExpression | None]:
+    """``(name, value)`` of ``name = value`` or ``name: T = value``; ``(None, None)`` otherwise."""
     if isinstance(small, cst.Assign) and len(small.targets) == 1:
         target = small.targets[0].target
         return (target.value if isinstance(target, cst.Name) else None), small.value
@@ -95,6 +96,7 @@ def flatten(call: cst.Call, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 
 def table_argument(name: str, call: cst.Call, tables: dict[str, str]) -> str | None:
+    """The table an ``op.<name>(...)`` call works on, where its signature tells."""
     keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
     positional = [a.value for a in call.args if a.keyword is None]
     if name == "execute":
@@ -114,6 +116,7 @@ def table_argument(name: str, call: cst.Call, tables: dict[str, str]) -> str | N
 
 
 def string_value(node: cst.BaseExpression) -> str | None:
+    """The value of a string literal node, ``None`` for anything else (f-strings included)."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         value = node.evaluated_value
         return value if isinstance(value, str) else None
@@ -121,6 +124,7 @@ def string_value(node: cst.BaseExpression) -> str | None:
 
 
 def sql_text(call: cst.Call) -> str | None:
+    """The literal SQL of ``execute("...")`` or ``execute(sa.text("..."))``; ``None`` when not literal."""
     if not call.args:
         return None
     value = call.args[0].value
@@ -130,10 +134,12 @@ def sql_text(call: cst.Call) -> str | None:
 
 
 def is_get_bind(func: cst.BaseExpression) -> bool:
+    """Whether ``func`` is a method of ``op.get_bind()``."""
     return isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) and dotted(func.value.func) == "op.get_bind"
 
 
 def is_autocommit(call: cst.BaseExpression) -> bool:
+    """Whether ``call`` opens ``<context>.autocommit_block()``."""
     return (
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Attribute)
@@ -176,6 +182,7 @@ def _find_calls(node: cst.CSTNode) -> list[cst.Call]:
 
 
 def is_docstring(statement: cst.BaseStatement) -> bool:
+    """Whether ``statement`` is a lone string expression."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1
