@@ -20,7 +20,7 @@ MISSING = object()
 def compare_keywords(walk: Walk, old: Any, new: Any, ctx: Context) -> None:
     """Record enum, constraint, pattern, format and default changes between two views."""
     before, after = old.keywords, new.keywords
-    label = f"property '{ctx.trail}'" if ctx.trail else "schema"
+    label = ctx.label()
     _enum(walk, new, before, after, ctx, label)
     for keyword in (*UPPER, *LOWER, *EXCLUSIVE, "multipleOf", "uniqueItems", "additionalProperties", "const"):
         a, b = before.get(keyword, MISSING), after.get(keyword, MISSING)

@@ -49,19 +49,15 @@ def _component_name(pointer: tuple[str, ...]) -> str:
     return pointer[-1] if pointer else "schema"
 
 
-def _label(ctx: Context, noun: str = "schema") -> str:
-    return f"property '{ctx.trail}'" if ctx.trail else noun
-
-
 def _types(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if old.types != new.types:
         before, after = _names(old.types), _names(new.types)
         accepted_before = _covers(new.types, old.types) if ctx.direction == "request" else _covers(old.types, new.types)
         kind = "type-compatible" if accepted_before else "type-changed"
-        walk.added(kind, new.at, ctx, f"{_label(ctx)} type changed from {before} to {after}", key=f"{before}>{after}")
+        walk.added(kind, new.at, ctx, f"{ctx.label()} type changed from {before} to {after}", key=f"{before}>{after}")
     if old.nullable != new.nullable:
         state = "nullable" if new.nullable else "not nullable"
-        walk.added("nullable-changed", new.at, ctx, f"{_label(ctx)} became {state}", nullable=new.nullable)
+        walk.added("nullable-changed", new.at, ctx, f"{ctx.label()} became {state}", nullable=new.nullable)
 
 
 def _names(types: frozenset[str] | None) -> str:
@@ -146,6 +142,12 @@ def _children(walk: Walk, old: View, new: View, ctx: Context) -> None:
         diff_schema(walk, old.items, new.items, _nested(ctx, "[]"))
     if old.additional is not None and new.additional is not None:
         diff_schema(walk, old.additional, new.additional, _nested(ctx, "{*}"))
+    old_tuple, new_tuple = old.at.child("prefixItems"), new.at.child("prefixItems")
+    if old_tuple is not None and new_tuple is not None and isinstance(old_tuple.value, list) \
+            and isinstance(new_tuple.value, list):
+        for index in range(min(len(old_tuple.value), len(new_tuple.value))):
+            diff_schema(walk, old_tuple.child(str(index)), new_tuple.child(str(index)),  # type: ignore[arg-type]
+                        _nested(ctx, f"[{index}]"))
 
 
 def _nested(ctx: Context, suffix: str) -> Context:
@@ -158,12 +160,12 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if not old.variants and not new.variants:
         return
     if old.discriminator != new.discriminator and old.discriminator is not None:
-        walk.added("discriminator-changed", new.at, ctx, f"{_label(ctx)} discriminator changed")
+        walk.added("discriminator-changed", new.at, ctx, f"{ctx.label()} discriminator changed")
     before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.variants)}
     after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.variants)}
     for key in sorted(before.keys() - after.keys()):
-        walk.removed("variant-removed", before[key], ctx, f"{_label(ctx)} lost the oneOf/anyOf variant '{key}'", key=key)
+        walk.removed("variant-removed", before[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'", key=key)
     for key in sorted(after.keys() - before.keys()):
-        walk.added("variant-added", after[key], ctx, f"{_label(ctx)} gained the oneOf/anyOf variant '{key}'", key=key)
+        walk.added("variant-added", after[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'", key=key)
     for key in sorted(before.keys() & after.keys()):
         diff_schema(walk, before[key], after[key], _nested(ctx, f"<{key}>"))

@@ -33,6 +33,13 @@ class Context:
     depth: int = 0
     outbound: bool = False
 
+    def label(self) -> str:
+        """How messages name the schema element here: ``property 'a.b'``, ``schema [0]``, or ``schema``."""
+        if not self.trail:
+            return "schema"
+        # A trail that starts inside the body itself (array items, map values, variants) names no property.
+        return f"schema {self.trail}" if self.trail[0] in "[{<" else f"property '{self.trail}'"
+
     def body_direction(self, part: str) -> str:
         """``request`` or ``response`` as the API's clients see it.
 
