@@ -120,7 +120,7 @@ def _usage(started: float, cpu: float) -> dict[str, object]:
 
 
 def measure(*args: str) -> dict[str, object]:
-    proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
     result: dict[str, object] = json.loads(proc.stdout)
@@ -148,7 +148,7 @@ def scaled(spec: dict, copies: int) -> dict:  # type: ignore[type-arg]
         suffix = "" if copy == 0 else f"-copy{copy}"
         text = json.dumps({"paths": spec["paths"], "components": spec.get("components", {})})
         if suffix:
-            text = _LOCAL_REF.sub(lambda m: f'"#/components/{m.group(1)}/{m.group(2)}{suffix}"', text)
+            text = _LOCAL_REF.sub(rf'"#/components/\1/\2{suffix}"', text)
         part = json.loads(text)
         prefix = "" if copy == 0 else f"/copy{copy}"
         result["paths"].update({prefix + path: item for path, item in part["paths"].items()})

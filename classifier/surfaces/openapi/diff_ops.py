@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classifier.surfaces.openapi.diff_parts import diff_parameters, diff_request_body, diff_responses
-from classifier.surfaces.openapi.diff_security import diff_operation_security, diff_security_schemes
+from classifier.surfaces.openapi.diff_parts import (
+    diff_parameters,
+    diff_request_body,
+    diff_responses,
+)
+from classifier.surfaces.openapi.diff_security import (
+    diff_operation_security,
+    diff_security_schemes,
+)
 from classifier.surfaces.openapi.refs import At, Resolver
 from classifier.surfaces.openapi.walk import Context, Walk
 

@@ -53,9 +53,9 @@ class JsonIndex:
 
     def line(self, pointer: Pointer) -> int | None:
         if self.indent:
-            found = self._by_indent(pointer)
-            if found is not None:
-                return self._line_of(found)
+            start = self._by_indent(pointer)
+            if start is not None:
+                return self._line_of(start)
         position = self._skip_space(0)
         key_position = position
         for token in pointer:

@@ -84,10 +84,11 @@ class Resolver:
         path, pointer = self._split(at, at.value["$ref"])
         doc = self._docs.get(path)
         if doc is None:
-            doc = self._load(path)
-            if doc is None:
+            loaded = self._load(path)
+            if loaded is None:
                 self._fail(at, f"$ref target file {path} does not exist at this revision", "fix the $ref path")
-            self._docs[path] = doc
+                raise AssertionError("unreachable")
+            doc = self._docs[path] = loaded
         try:
             return At(doc, pointer, doc.at(pointer))
         except KeyError:

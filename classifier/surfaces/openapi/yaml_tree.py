@@ -130,5 +130,5 @@ class _Converter:
             return node.value
         try:
             return construct(self.constructor, node)
-        except Exception:  # a malformed int/float/bool literal stays text
+        except (ValueError, TypeError, ArithmeticError):  # a literal the constructor cannot read stays text
             return node.value
