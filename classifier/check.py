@@ -23,6 +23,10 @@ def run_check(source: Source, config: Config) -> Report:
         claimed = {id(pair) for pair in mine}
         remaining = [pair for pair in remaining if id(pair) not in claimed]
         findings.extend(judge(surface.name, surface.compare(mine, source)))
+    if "api" in config.table:
+        from classifier.policy.versions import apply_version_policy  # only repositories with API versions pay
+
+        findings = apply_version_policy(findings, pairs, source, config)
     kept, violations = decide(findings, config)
     return Report(
         base=source.base,

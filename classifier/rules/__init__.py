@@ -26,6 +26,7 @@ CHECK_MODULES: dict[str, str] = {
     "error_codes": "classifier.rules.error_codes",
     "migrations": "classifier.rules.migrations",
     "openapi": "classifier.rules.openapi",
+    "versions": "classifier.rules.versions",
     "files": "classifier.rules.files",
 }
 

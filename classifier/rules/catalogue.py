@@ -507,6 +507,29 @@ RULES: tuple[Rule, ...] = (
     Rule("MIG504", "expected-head-mismatch", "migrations", _BRK, _ERR,
          "The pinned expected Alembic head differs from the head of the migration graph.",
          "{file} pins {expected}, but the migration head is {actual}", kind="violation"),
+    # -- versions: VER0xx the frozen-version policy (violations), VER1xx version facts
+    Rule("VER001", "frozen-version-changed", "versions", _BRK, _ERR,
+         "A frozen API version's snapshot changed (strict: any semantic change; no-breaking: a breaking one), "
+         "or a file it depends on changed in a breaking way.",
+         "frozen {version} altered ({policy}): {detail}; {todo}", kind="violation"),
+    Rule("VER002", "frozen-version-deleted", "versions", _BRK, _ERR,
+         "The snapshot folder of a frozen API version was deleted.",
+         "frozen {version} deleted: {folder} is gone; restore it, or unfreeze it in [tool.classifier.api] frozen first",
+         kind="violation"),
+    Rule("VER003", "new-version-incomplete", "versions", _BRK, _ERR,
+         "A new API version lacks one of its pieces: snapshot folder, supported-versions entry, contract test, "
+         "frozen versions unchanged.",
+         "new API version {version} incomplete: {missing}; {fix}", kind="violation"),
+    Rule("VER101", "version-upgrade-difference", "versions", _NB, _INFO,
+         "A breaking difference between a new API version and its predecessor: what changes for clients moving up.",
+         "clients moving from {old} to {new}: {what}"),
+    Rule("VER102", "unfrozen-version-changed", "versions", _NB, _INFO,
+         "A version that is not frozen changed; its findings keep their labels but do not block.",
+         "{version} is not frozen: {count} finding(s) up to {label} reported as warnings, none blocks"),
+    Rule("VER103", "version-added", "versions", _ADD, _INFO,
+         "A new API version was introduced with all its pieces.",
+         "API version {version} added: {folder}, listed in {declaration}, contract tests {tests}; "
+         "frozen versions unchanged"),
 )
 
 
