@@ -23,6 +23,11 @@ def git(where: Path, *args: str) -> str:
     return proc.stdout.strip()
 
 
+def git_bytes(where: Path, *args: str) -> bytes:
+    """Run git in ``where`` and return its raw output (for ``-z`` formats)."""
+    return subprocess.run(["git", "-C", str(where), *args], check=True, capture_output=True).stdout
+
+
 def clone(source: Path | str, target: Path, *options: str) -> Path:
     """``git clone`` ``source`` into ``target`` (a fresh folder) and return ``target``."""
     git(target.parent, "clone", "-q", *options, str(source), str(target))

@@ -21,7 +21,7 @@ from classifier.sources import read_file_or_link
 from classifier.sources.git import GitSource
 from classifier.sources.gitraw import parse_raw_diff
 
-from .git_support import git, pair_view
+from .git_support import git, git_bytes, pair_view
 
 ACTIONS = [
     "edit", "delete", "move", "git-mv-edit", "touch", "chmod", "symlink", "stage-edit", "unindex", "unindex-edit", "to-folder",
@@ -77,12 +77,6 @@ def expected_pairs(top: Path, base: str, scratch: Path) -> tuple[list[tuple[str,
     git(copy, "add", "-A")
     out = git_bytes(copy, "diff", "--cached", "--raw", "-z", "-M", "--no-abbrev", base)
     return pair_view(parse_raw_diff(out)), copy
-
-
-def git_bytes(where: Path, *args: str) -> bytes:
-    import subprocess
-
-    return subprocess.run(["git", "-C", str(where), *args], check=True, capture_output=True).stdout
 
 
 @pytest.mark.parametrize("seed", range(int(os.environ.get("ORACLE_SEEDS", "25"))))
