@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypeGuard
 
 import libcst as cst
 
@@ -141,7 +141,6 @@ def code_key(module: Module, node: cst.BaseExpression) -> str | None:
 def spec_fields(module: Module, node: cst.BaseExpression, table: str, line: int) -> dict[str, Field]:
     """The fields one table value gives: a status, a tuple, a spec call or an exception class."""
     if _is_spec_call(node):
-        assert isinstance(node, cst.Call)
         positional = [arg.value for arg in node.args if arg.keyword is None]
         return {**_positional_fields(module, positional, table, line), **_keyword_fields(module, node.args, table)}
     if isinstance(node, cst.Tuple):
@@ -149,7 +148,7 @@ def spec_fields(module: Module, node: cst.BaseExpression, table: str, line: int)
     return _positional_fields(module, [node], table, line)
 
 
-def _is_spec_call(node: cst.BaseExpression) -> bool:
+def _is_spec_call(node: cst.BaseExpression) -> TypeGuard[cst.Call]:
     """``ErrorSpec(404, "…")`` or ``spec(status=404)``; ``compute()`` is a computed value."""
     if not isinstance(node, cst.Call):
         return False
