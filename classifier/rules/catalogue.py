@@ -328,6 +328,9 @@ RULES: tuple[Rule, ...] = (
     Rule("OAS704", "sunset-brought-forward", "openapi", _BRK, _ERR,
          "A deprecated operation's `x-sunset` date moved earlier.",
          "{where}: {what}"),
+    Rule("OAS705", "deprecated-property-removed", "openapi", _NB, _ERR,
+         "A schema property that was marked `deprecated: true` was removed (from a request or a response).",
+         "{where}: {what}"),
     Rule("OAS801", "envelope-changed", "openapi", _BRK, _ERR,
          "The response envelope changed shape: a top-level property of an envelope body (one with `data`, "
          "`error` or `meta`, or a configured envelope schema) was added, removed, made optional or "

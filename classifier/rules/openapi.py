@@ -53,6 +53,8 @@ def _property_added(f: Mapping[str, Any]) -> str:
 
 
 def _property_removed(f: Mapping[str, Any]) -> str:
+    if f.get("deprecated"):
+        return "OAS705"
     if f["direction"] == "request":
         return "OAS503"
     return "OAS506" if f["required"] else "OAS507"
@@ -133,7 +135,7 @@ IDEMPOTENCY_STATUS_KINDS = frozenset({"response-added", "response-removed"})
 
 EMITS = frozenset(
     {f"OAS{n}" for n in (*range(101, 112), *range(201, 208), *range(301, 308), *range(401, 411),
-                         *range(501, 535), *range(601, 610), *range(701, 705))}
+                         *range(501, 535), *range(601, 610), *range(701, 706))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
 )
 
