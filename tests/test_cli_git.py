@@ -284,6 +284,15 @@ def test_repository_without_commits(repo, capsys: pytest.CaptureFixture[str]) ->
     assert line == "classify: error: the repository has no commits yet; fix: commit once, then compare"
 
 
+def test_orphan_branch_without_commits(repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit("one", **{"a.txt": "1\n"})
+    repo.git("switch", "-q", "--orphan", "fresh")
+
+    line = classify(capsys, repo.path, "--base", "main").error_line
+
+    assert line == "classify: error: the current branch has no commits yet; fix: commit once, or pass --head REF"
+
+
 def test_staged_with_head_is_a_usage_error(repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.commit("one", **{"a.txt": "1\n"})
 

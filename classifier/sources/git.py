@@ -72,9 +72,15 @@ class GitSource:
         sha = self.git.commit_or_none(ref)
         if sha is None:
             if ref == "HEAD":
-                raise GitError("the repository has no commits yet", hint="commit once, then compare")
+                raise self._unborn_head()
             raise self._unknown(ref, "--head")
         return sha
+
+    def _unborn_head(self) -> GitError:
+        if self.git.text("for-each-ref", "--count=1", "refs/heads", "refs/remotes"):
+            # An orphan branch: the repository has history, this branch not yet.
+            return GitError("the current branch has no commits yet", hint="commit once, or pass --head REF")
+        return GitError("the repository has no commits yet", hint="commit once, then compare")
 
     def _head_revision(self, request: GitRequest, sha: str, how: str) -> Revision:
         if self.mode == HeadMode.WORKTREE:
