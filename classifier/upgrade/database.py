@@ -1,0 +1,83 @@
+"""Opening the database and the target scripts, and reading their heads.
+
+The head reading itself is the runtime guard's (``classifier.guard.heads``):
+preflight, postflight and the guard must agree on what "the database head" is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from classifier.errors import UsageError
+from classifier.guard.config import GuardConfig
+from classifier.guard.findings import GuardFinding
+from classifier.guard.heads import DatabaseState, load_scripts, read_database
+from classifier.guard.redaction import Redactor
+from classifier.upgrade.catalogue import finding
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+REDACTOR = Redactor.for_environ({})
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url`` with a bounded connect time.
+
+    Raises:
+        UsageError: The URL is malformed or names a driver that is not installed.
+    """
+    import sqlalchemy
+
+    try:
+        parsed = sqlalchemy.engine.make_url(url)
+        connect_args = {"connect_timeout": 5} if parsed.get_backend_name() == "postgresql" else {}
+        return sqlalchemy.create_engine(parsed, connect_args=connect_args, poolclass=sqlalchemy.pool.NullPool)
+    except (sqlalchemy.exc.ArgumentError, ImportError) as error:
+        # Never echo the URL: it may carry a password.
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"--database-url: cannot use it: {first}", hint="give a SQLAlchemy URL") from None
+
+
+def describe_url(engine: Engine) -> str:
+    """The engine's URL with the password hidden."""
+    return REDACTOR.scrub(engine.url.render_as_string(hide_password=True))
+
+
+def database_heads(engine: Engine, version_table: str = "alembic_version") -> DatabaseState:
+    """``alembic current`` of ``engine``, never raising for database trouble."""
+    return read_database(engine, GuardConfig(version_table=version_table), REDACTOR)
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptHeads:
+    """``alembic heads`` of the target scripts, or why they could not be read."""
+
+    heads: frozenset[str]
+    ancestry: frozenset[str]
+    error: GuardFinding | None = None
+
+
+def script_heads(location: str) -> ScriptHeads:
+    """The heads of the script directory (or ``alembic.ini``) at ``location``, and every revision below them.
+
+    Alembic imports the revision files here: these are the release's own
+    scripts, run by its operator, not revisions under review.
+    """
+    if not Path(location).exists():
+        raise UsageError(f"--script-location {location}: no such file or directory")
+    try:
+        scripts = load_scripts(location)
+        heads = frozenset(scripts.get_heads())
+        ancestry = frozenset(rev.revision for rev in scripts.walk_revisions())
+    except Exception as error:  # noqa: BLE001 - any failure to load the scripts is a failed check, not a crash
+        message = f"Cannot read the migration scripts: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        return ScriptHeads(frozenset(), frozenset(), finding("upgrade.E003", "script_location", location, message))
+    return ScriptHeads(heads, ancestry)
+
+
+def joined(heads: frozenset[str] | list[str] | tuple[str, ...]) -> str:
+    """Heads as the guard shows them: sorted, comma-separated, ``<none>`` when empty."""
+    return ",".join(sorted(heads)) or "<none>"

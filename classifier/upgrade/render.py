@@ -1,0 +1,92 @@
+"""Text and JSON forms of the upgrade records, for the command line.
+
+Findings read like the guard's (``KEY: (id) message [value: …]`` with a
+``HINT:`` line); fleet instances get a table first, one row per instance.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+TITLES = {
+    "preflight": "Preflight",
+    "postflight": "Postflight",
+    "fleet": "Fleet check",
+    "outcomes": "Verification outcomes",
+    "rollback-check": "Rollback check",
+}
+
+
+def render(record: dict[str, Any], output_format: str) -> str:
+    """``record`` as indented JSON or as text for people."""
+    if output_format == "json":
+        return json.dumps(record, indent=2, sort_keys=True)
+    lines = [*_facts(record)]
+    if record["kind"] == "fleet":
+        lines.extend(fleet_table(record["instances"]))
+    lines.extend(_findings(record["findings"]))
+    count = len(record["findings"])
+    verdict = "passed" if record["status"] == "passed" else f"failed (exit {record['exit_status']})"
+    lines.append(f"{TITLES[record['kind']]} identified {count} issue{'s' if count != 1 else ''}; {verdict}.")
+    return "\n".join(lines)
+
+
+def _facts(record: dict[str, Any]) -> list[str]:
+    kind = record["kind"]
+    if kind in ("preflight", "postflight"):
+        heads = record["database"]["heads"]
+        facts = [
+            f"code_sha: {record['code_sha'] or '<none>'}",
+            f"alembic current: {','.join(heads) or '<none>' if heads is not None else '<unreachable>'}",
+            f"target heads: {','.join(record['target_heads']) or '<none>'}",
+        ]
+        facts += [
+            f"append-only {t['table']}: {t.get('row_count', t.get('historical_rows'))} rows"
+            for t in record["append_only_tables"]
+        ]
+        return facts
+    if kind == "outcomes":
+        counts: dict[str, int] = {}
+        for artifact in record["artifacts"]:
+            counts[artifact["outcome"]] = counts.get(artifact["outcome"], 0) + 1
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "no artifacts"
+        return [
+            f"corpus: {record['corpus']} ({summary})",
+            *(f"new since the record: {p}" for p in record.get("new_artifacts", [])),
+        ]
+    if kind == "rollback-check":
+        return [
+            f"current heads ({record['current']['source']}): {','.join(record['current']['heads']) or '<none>'}",
+            f"{record['to']['ref']} ({record['to']['commit'][:12]}) ends at: {','.join(record['to']['heads']) or '<none>'}",
+            f"recommendation: {record['recommendation']}",
+        ]
+    return []
+
+
+def fleet_table(instances: list[dict[str, Any]]) -> list[str]:
+    """One aligned row per instance: URL, state, HTTP status, code_sha, heads."""
+    header = ("INSTANCE", "STATE", "HTTP", "CODE_SHA", "EXPECTED HEAD", "DATABASE HEADS")
+    rows = [header] + [
+        (
+            item["url"],
+            item["state"],
+            str(item["http_status"] or "-"),
+            (item["code_sha"] or "-")[:12],
+            ",".join(item["expected_heads"]) if item["expected_heads"] is not None else "-",
+            ",".join(item["database_heads"]) if item["database_heads"] is not None else "-",
+        )
+        for item in instances
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def _findings(findings: list[dict[str, str]]) -> list[str]:
+    lines: list[str] = []
+    if findings:
+        lines.append("ERRORS:")
+    for item in findings:
+        lines.append(f"{item['key']}: ({item['id']}) {item['message']} [value: {item['value']}]")
+        lines.append(f"\tHINT: {item['hint']}")
+    return lines
