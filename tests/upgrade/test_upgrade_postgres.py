@@ -61,7 +61,7 @@ def guard_probes(project: AlembicProject, db: PrivateDatabase) -> Iterator[str]:
     """The runtime guard's ``/ready`` for this release and database, over real HTTP."""
     readiness = Readiness(GuardConfig(script_location=str(project.root)), RELEASE_ENV, db.engine)
     server = make_server("127.0.0.1", 0, ProbesWSGI(readiness=readiness), handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/ready"
