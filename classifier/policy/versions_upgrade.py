@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import replace
 from typing import Iterator
 
-from classifier.model import Change, Label, Revision, Side
+from classifier.model import Change, Label, Location, Revision, Side
 from classifier.policy.config import Config
 from classifier.policy.versions_config import version_key
 from classifier.policy.versions_layout import Layout
@@ -71,7 +71,9 @@ def upgrade_changes(layout: Layout, version: str, config: Config) -> Iterator[Ch
         if finding.label is Label.BREAKING:
             fields = {"old": previous, "new": version, "what": f"{finding.message} ({finding.rule} {finding.name})"}
             subject = f"{previous}->{version}|{finding.rule}|{finding.subject}"
-            yield Change(SURFACE, "upgrade-difference", subject, finding.location, fields)
+            # Every difference is shown on the new version's document, where clients look.
+            line = finding.line if finding.path == new_doc else None
+            yield Change(SURFACE, "upgrade-difference", subject, Location(new_doc, line, Side.HEAD), fields)
 
 
 def _document(files: list[str], names: tuple[str, ...]) -> str | None:
