@@ -172,8 +172,8 @@ _CHECKS: Final = (
     ),
     UpgradeCheck(
         "upgrade.E041",
-        "rollback-head-behind",
-        "The rollback target's migrations end past the database head.",
+        "rollback-heads-differ",
+        "The rollback target knows the database head but its migrations end elsewhere.",
         "Pick the release whose EXPECTED_ALEMBIC_HEAD is the current database head.",
     ),
 )

@@ -42,7 +42,7 @@ def connect_postgres(url: str, required: bool) -> sa.engine.Engine:
     try:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
-    except Exception as error:  # any failure to reach the server decides skip/fail below
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server decides skip/fail below
         reason = f"PostgreSQL at {engine.url.render_as_string()} is unreachable: {type(error).__name__}"
         if required:
             pytest.fail(f"{reason} (CLASSIFY_REQUIRE_POSTGRES=1 makes this a failure)")
@@ -103,7 +103,7 @@ def http_server(answer: Answer) -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 answering every GET with ``answer()``; yields its /ready URL."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             status, body = answer()
             self.send_response(status)
             self.send_header("content-type", "application/json")

@@ -10,7 +10,16 @@ import jsonschema
 
 from classifier.upgrade.records import schema
 
-from .support import CODE_SHA, OTHER_SHA, http_server, ids, json_answer, ready_body, run_cli, silent_server
+from .support import (
+    CODE_SHA,
+    OTHER_SHA,
+    http_server,
+    ids,
+    json_answer,
+    ready_body,
+    run_cli,
+    silent_server,
+)
 
 
 def fleet(capsys, *argv):

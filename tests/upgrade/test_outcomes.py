@@ -58,9 +58,21 @@ def test_outcomes_record_lists_every_artifact_with_its_reason(capsys, corpus, tm
 
 def test_outcomes_compare_with_the_same_verifier_passes(capsys, corpus, tmp_path):
     record(capsys, corpus, tmp_path / "outcomes.json")
-    status, out, _ = outcomes(capsys, "compare", "--verifier", VERIFIER, "--corpus", str(corpus), "--baseline", str(tmp_path / "outcomes.json"))
+    status, out, _ = outcomes(
+        capsys,
+        "compare",
+        "--verifier",
+        VERIFIER,
+        "--corpus",
+        str(corpus),
+        "--baseline",
+        str(tmp_path / "outcomes.json"),
+    )
     assert status == 0
-    assert out.splitlines() == [f"corpus: {corpus} (1 invalid, 5 valid)", "Verification outcomes identified 0 issues; passed."]
+    assert out.splitlines() == [
+        f"corpus: {corpus} (1 invalid, 5 valid)",
+        "Verification outcomes identified 0 issues; passed.",
+    ]
 
 
 def test_outcomes_compare_names_the_proof_a_changed_verifier_rejects(capsys, corpus, tmp_path):
@@ -74,7 +86,18 @@ def test_outcomes_compare_names_the_proof_a_changed_verifier_rejects(capsys, cor
     ))  # fmt: skip
     sys.path.insert(0, str(tmp_path))
     try:
-        status, out, _ = outcomes(capsys, "compare", "--verifier", changed, "--corpus", str(corpus), "--baseline", str(tmp_path / "outcomes.json"), "--format", "json")
+        status, out, _ = outcomes(
+            capsys,
+            "compare",
+            "--verifier",
+            changed,
+            "--corpus",
+            str(corpus),
+            "--baseline",
+            str(tmp_path / "outcomes.json"),
+            "--format",
+            "json",
+        )
     finally:
         sys.path.remove(str(tmp_path))
     result = json.loads(out)
@@ -84,11 +107,20 @@ def test_outcomes_compare_names_the_proof_a_changed_verifier_rejects(capsys, cor
 
 def test_outcomes_unreadable_artifact_is_reported_not_skipped(capsys, corpus, tmp_path):
     (corpus / "proofs" / "0005.json").symlink_to(tmp_path / "gone.json")  # a dangling link cannot be read
-    status, out, _ = outcomes(capsys, "record", "--verifier", VERIFIER, "--corpus", str(corpus), "--out", str(tmp_path / "o.json"))
+    status, out, _ = outcomes(
+        capsys, "record", "--verifier", VERIFIER, "--corpus", str(corpus), "--out", str(tmp_path / "o.json")
+    )
     result = json.loads((tmp_path / "o.json").read_text())
     assert (status, ids(result)) == (1, ["upgrade.E031"])
-    assert {"path": "proofs/0005.json", "outcome": "unreadable", "reason": "No such file or directory", "sha256": None} in result["artifacts"]
-    assert "proofs/0005.json: (upgrade.E031) Artifact proofs/0005.json cannot be read: No such file or directory." in out
+    assert {
+        "path": "proofs/0005.json",
+        "outcome": "unreadable",
+        "reason": "No such file or directory",
+        "sha256": None,
+    } in result["artifacts"]
+    assert (
+        "proofs/0005.json: (upgrade.E031) Artifact proofs/0005.json cannot be read: No such file or directory." in out
+    )
 
 
 def test_outcomes_compare_reports_removed_edited_and_new_artifacts(capsys, corpus, tmp_path):
@@ -97,7 +129,18 @@ def test_outcomes_compare_reports_removed_edited_and_new_artifacts(capsys, corpu
     edited = corpus / "lineage" / "0001.json"
     edited.write_text(edited.read_text().replace("doc-2", "doc-9"))
     shutil.copy(corpus / "proofs" / "0003.json", corpus / "proofs" / "0006.json")
-    status, out, _ = outcomes(capsys, "compare", "--verifier", VERIFIER, "--corpus", str(corpus), "--baseline", str(tmp_path / "outcomes.json"), "--format", "json")
+    status, out, _ = outcomes(
+        capsys,
+        "compare",
+        "--verifier",
+        VERIFIER,
+        "--corpus",
+        str(corpus),
+        "--baseline",
+        str(tmp_path / "outcomes.json"),
+        "--format",
+        "json",
+    )
     result = json.loads(out)
     assert (status, ids(result)) == (1, ["upgrade.E032", "upgrade.E033"])
     assert result["new_artifacts"] == ["proofs/0006.json"]
@@ -106,9 +149,18 @@ def test_outcomes_compare_reports_removed_edited_and_new_artifacts(capsys, corpu
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--verifier", "proofcheck"], "--verifier 'proofcheck' is not module:function; fix: e.g. --verifier myapp.verify:verify_artifact"),
-        (["--verifier", "no_such_module_x:f"], "--verifier no_such_module_x:f: cannot import no_such_module_x: ModuleNotFoundError: No module named 'no_such_module_x'; fix: check the module name and --path"),
-        (["--verifier", "proofcheck:missing"], "--verifier proofcheck:missing: proofcheck has no callable missing; fix: name a function(path, data)"),
+        (
+            ["--verifier", "proofcheck"],
+            "--verifier 'proofcheck' is not module:function; fix: e.g. --verifier myapp.verify:verify_artifact",
+        ),
+        (
+            ["--verifier", "no_such_module_x:f"],
+            "--verifier no_such_module_x:f: cannot import no_such_module_x: ModuleNotFoundError: No module named 'no_such_module_x'; fix: check the module name and --path",
+        ),
+        (
+            ["--verifier", "proofcheck:missing"],
+            "--verifier proofcheck:missing: proofcheck has no callable missing; fix: name a function(path, data)",
+        ),
     ],
 )
 def test_outcomes_bad_verifier_is_one_line_and_exit_2(capsys, corpus, tmp_path, argv, message):
@@ -118,7 +170,9 @@ def test_outcomes_bad_verifier_is_one_line_and_exit_2(capsys, corpus, tmp_path, 
 
 def test_outcomes_baseline_that_is_not_a_record_is_a_usage_error(capsys, corpus, tmp_path):
     (tmp_path / "bad.json").write_text('{"kind": "outcomes"}')
-    status, _, err = outcomes(capsys, "compare", "--verifier", VERIFIER, "--corpus", str(corpus), "--baseline", str(tmp_path / "bad.json"))
+    status, _, err = outcomes(
+        capsys, "compare", "--verifier", VERIFIER, "--corpus", str(corpus), "--baseline", str(tmp_path / "bad.json")
+    )
     assert status == 2
     assert err.startswith(f"classify: error: --baseline {tmp_path / 'bad.json'}: not a valid record at top level: ")
 
@@ -128,6 +182,10 @@ def test_outcomes_example_corpus_is_what_the_generator_writes(tmp_path):
 
     subprocess.run([sys.executable, str(EXAMPLE / "generate.py"), str(tmp_path)], check=True, timeout=60)
     generated = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert generated == ["corpus/" + p.relative_to(EXAMPLE / "corpus").as_posix() for p in sorted((EXAMPLE / "corpus").rglob("*")) if p.is_file()] + ["keys.json"]
+    assert generated == [
+        "corpus/" + p.relative_to(EXAMPLE / "corpus").as_posix()
+        for p in sorted((EXAMPLE / "corpus").rglob("*"))
+        if p.is_file()
+    ] + ["keys.json"]
     for name in generated:
         assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name

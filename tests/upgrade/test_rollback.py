@@ -37,7 +37,9 @@ def stamped(tmp_path, *heads: str) -> str:
 
 
 def rollback(capsys, repo, *argv):
-    status, out, err = run_cli(capsys, "migrations", "rollback-check", "--repo", str(repo.path), "--format", "json", *argv)
+    status, out, err = run_cli(
+        capsys, "migrations", "rollback-check", "--repo", str(repo.path), "--format", "json", *argv
+    )
     return status, (json.loads(out) if out else None), err
 
 
@@ -67,7 +69,10 @@ def test_rollback_to_a_release_past_the_database_head_would_be_refused(capsys, r
 
 def test_rollback_never_imports_the_old_revisions(capsys, releases, tmp_path):
     marker = tmp_path / "ran"
-    releases.write("migrations/versions/r1.py", releases.path.joinpath("migrations/versions/r1.py").read_text() + f"\nopen({str(marker)!r}, 'w')\n")
+    releases.write(
+        "migrations/versions/r1.py",
+        releases.path.joinpath("migrations/versions/r1.py").read_text() + f"\nopen({str(marker)!r}, 'w')\n",
+    )
     releases.commit("side effect on import")  # read as the current graph
     status, record, _ = rollback(capsys, releases, "--to", "v1")
     assert (status, record["never_seen"]) == (1, ["r3"])
@@ -77,4 +82,7 @@ def test_rollback_never_imports_the_old_revisions(capsys, releases, tmp_path):
 def test_rollback_unknown_ref_is_one_line_and_exit_2(capsys, releases):
     status, record, err = rollback(capsys, releases, "--to", "v9")
     assert (status, record) == (2, None)
-    assert err == "classify: error: unknown revision 'v9'; fix: fetch it (`git fetch --tags origin`) or pass a commit sha\n"
+    assert (
+        err
+        == "classify: error: unknown revision 'v9'; fix: fetch it (`git fetch --tags origin`) or pass a commit sha\n"
+    )

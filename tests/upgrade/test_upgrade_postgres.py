@@ -98,7 +98,9 @@ def migrated(project: AlembicProject, postgres_db: PrivateDatabase, monkeypatch:
     return postgres_db
 
 
-def preflight(capsys: pytest.CaptureFixture[str], project: AlembicProject, db: PrivateDatabase, tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+def preflight(
+    capsys: pytest.CaptureFixture[str], project: AlembicProject, db: PrivateDatabase, tmp_path: Path, *extra: str
+) -> tuple[int, dict[str, Any]]:
     record = tmp_path / "preflight.json"
     status, _, _ = run_cli(
         capsys, "migrations", "preflight", "--database-url", db.url, "--script-location", str(project.root),
@@ -108,7 +110,9 @@ def preflight(capsys: pytest.CaptureFixture[str], project: AlembicProject, db: P
     return status, json.loads(record.read_text())
 
 
-def postflight(capsys: pytest.CaptureFixture[str], db: PrivateDatabase, tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
+def postflight(
+    capsys: pytest.CaptureFixture[str], db: PrivateDatabase, tmp_path: Path, *extra: str
+) -> tuple[int, dict[str, Any], str]:
     record = tmp_path / "postflight.json"
     status, out, _ = run_cli(
         capsys, "migrations", "postflight", "--database-url", db.url, "--preflight", str(tmp_path / "preflight.json"),
@@ -119,14 +123,21 @@ def postflight(capsys: pytest.CaptureFixture[str], db: PrivateDatabase, tmp_path
 
 def test_upgrade_additive_migration_passes_end_to_end(capsys, project, migrated, tmp_path):
     project.add("r2", "r1", ADDITIVE)
-    status, before = preflight(capsys, project, migrated, tmp_path, "--backup-file", str(restore_point(migrated, tmp_path)))
+    status, before = preflight(
+        capsys, project, migrated, tmp_path, "--backup-file", str(restore_point(migrated, tmp_path))
+    )
     assert (status, ids(before)) == (0, [])
     assert before["database"]["heads"] == ["r1"] and before["target_heads"] == ["r2"]
-    assert [(t["table"], t["row_count"], t["primary_key"]) for t in before["append_only_tables"]] == [("ledger", 3, ["id"]), ("audit_log", 2, [])]
+    assert [(t["table"], t["row_count"], t["primary_key"]) for t in before["append_only_tables"]] == [
+        ("ledger", 3, ["id"]),
+        ("audit_log", 2, []),
+    ]
     jsonschema.validate(before, schema("upgrade-record.schema.json"))
     project.upgrade(migrated.url)
     with guard_probes(project, migrated) as ready_url:
-        status, after, out = postflight(capsys, migrated, tmp_path, "--ready-url", ready_url, "--verify-command", "true")
+        status, after, out = postflight(
+            capsys, migrated, tmp_path, "--ready-url", ready_url, "--verify-command", "true"
+        )
     assert (status, ids(after)) == (0, [])
     assert after["readiness"]["state"] == "ready" and after["readiness"]["code_sha"] == CODE_SHA
     assert after["verification"] == {"command": "true", "exit_status": 0}
@@ -165,10 +176,15 @@ def test_upgrade_preflight_names_every_failed_check(capsys, project, migrated, t
     monkeypatch.delenv("VERSION_HASH")
     stale = tmp_path / "old.dump"
     stale.write_bytes(b"not a dump")
-    status, record = preflight(capsys, project, migrated, tmp_path, "--append-only-table", "missing_table", "--backup-file", str(stale))
+    status, record = preflight(
+        capsys, project, migrated, tmp_path, "--append-only-table", "missing_table", "--backup-file", str(stale)
+    )
     assert status == 1
     assert ids(record) == ["upgrade.E001", "upgrade.E005", "upgrade.E004"]
-    assert record["findings"][2]["message"] == "The restore point is unusable: it is not a pg_dump output or a SQLite database."
+    assert (
+        record["findings"][2]["message"]
+        == "The restore point is unusable: it is not a pg_dump output or a SQLite database."
+    )
 
 
 def test_upgrade_preflight_refuses_a_database_ahead_of_the_target(capsys, project, migrated, tmp_path):

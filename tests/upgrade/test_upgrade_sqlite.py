@@ -1,0 +1,145 @@
+"""Preflight and postflight on SQLite: abort conditions other than the database's, and usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from .support import (
+    CODE_SHA,
+    OTHER_SHA,
+    AlembicProject,
+    http_server,
+    ids,
+    json_answer,
+    ready_body,
+    run_cli,
+)
+
+INITIAL = 'op.create_table("ledger", sa.Column("id", sa.Integer, primary_key=True), sa.Column("entry", sa.Text))'
+
+
+@pytest.fixture
+def upgraded(project: AlembicProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> str:
+    """A SQLite database preflighted at r1 and upgraded to r2; returns its URL."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    project.add("r1", None, INITIAL).upgrade(url)
+    with sa.create_engine(url).begin() as connection:
+        connection.execute(sa.text("INSERT INTO ledger VALUES (1, 'one')"))
+    project.add("r2", "r1")
+    monkeypatch.setenv("VERSION_HASH", CODE_SHA)
+    monkeypatch.delenv("GIT_SHA", raising=False)
+    status, _, _ = run_cli(
+        capsys, "migrations", "preflight", "--database-url", url, "--script-location", str(project.root),
+        "--append-only-table", "ledger", "--backup-command", "true", "--repo", str(tmp_path),
+        "--out", str(tmp_path / "pre.json"),
+    )  # fmt: skip
+    assert status == 0
+    project.upgrade(url)
+    return url
+
+
+def postflight(capsys, url: str, tmp_path: Path, *extra: str) -> tuple[int, dict]:
+    status, out, _ = run_cli(
+        capsys, "migrations", "postflight", "--database-url", url, "--preflight", str(tmp_path / "pre.json"),
+        "--format", "json", "--timeout", "2", *extra,
+    )  # fmt: skip
+    return status, json.loads(out)
+
+
+def test_postflight_service_on_another_release_is_a_guard_failure(capsys, upgraded, tmp_path):
+    with http_server(json_answer(200, ready_body(code_sha=OTHER_SHA))) as url:
+        status, record = postflight(capsys, upgraded, tmp_path, "--ready-url", url)
+    assert (status, ids(record)) == (12, ["upgrade.E012"])
+    assert record["findings"][0]["message"] == f"The service reports code_sha {OTHER_SHA}, the target is {CODE_SHA}."
+
+
+def test_postflight_refused_startup_is_a_guard_failure_not_only_unready(capsys, upgraded, tmp_path):
+    with http_server(json_answer(503, ready_body(startup_ok=False))) as url:
+        status, record = postflight(capsys, upgraded, tmp_path, "--ready-url", url)
+    assert (status, ids(record)) == (12, ["upgrade.E012"])
+
+
+def test_postflight_unreachable_service_fails_readiness(capsys, upgraded, tmp_path):
+    status, record = postflight(capsys, upgraded, tmp_path, "--ready-url", "http://127.0.0.1:9/ready")
+    assert (status, ids(record)) == (11, ["upgrade.E011"])
+    assert record["readiness"]["state"] == "unreachable"
+
+
+def test_postflight_failed_verification_sample_is_its_own_abort_condition(capsys, upgraded, tmp_path):
+    status, record = postflight(capsys, upgraded, tmp_path, "--verify-command", "false")
+    assert (status, ids(record)) == (13, ["upgrade.E013"])
+    assert record["verification"] == {"command": "false", "exit_status": 1}
+
+
+def test_postflight_deleted_history_on_sqlite(capsys, upgraded, tmp_path):
+    with sa.create_engine(upgraded).begin() as connection:
+        connection.execute(sa.text("DELETE FROM ledger"))
+        connection.execute(sa.text("INSERT INTO ledger VALUES (2, 'two')"))
+    status, record = postflight(capsys, upgraded, tmp_path)
+    assert (status, ids(record)) == (14, ["upgrade.E014"])
+    assert record["findings"][0]["message"] == "Append-only table ledger: 0 of 1 historical rows changed, 1 deleted."
+
+
+def test_preflight_code_sha_must_be_the_checked_out_commit(capsys, project, make_repo, tmp_path, monkeypatch):
+    repo = make_repo("release")
+    head = repo.commit("release")
+    monkeypatch.setenv("VERSION_HASH", OTHER_SHA)
+    project.add("r1", None)
+    status, out, _ = run_cli(
+        capsys, "migrations", "preflight", "--database-url", f"sqlite:///{tmp_path / 'a.db'}",
+        "--script-location", str(project.root), "--backup-command", "true", "--repo", str(repo.path),
+    )  # fmt: skip
+    assert status == 1
+    assert f"VERSION_HASH: (upgrade.E001) code_sha {OTHER_SHA} is not the checked-out commit {head}." in out
+
+
+def test_preflight_unreachable_database_and_old_restore_point(capsys, project, tmp_path, monkeypatch):
+    monkeypatch.setenv("VERSION_HASH", CODE_SHA)
+    project.add("r1", None)
+    dump = tmp_path / "old.dump"
+    dump.write_bytes(b"PGDMP\x01")
+    import os
+
+    os.utime(dump, (0, 0))
+    status, out, _ = run_cli(
+        capsys, "migrations", "preflight", "--database-url", "postgresql+psycopg://u:secret@127.0.0.1:9/x",
+        "--script-location", str(project.root), "--backup-file", str(dump), "--backup-max-age", "2h",
+        "--repo", str(tmp_path), "--format", "json",
+    )  # fmt: skip
+    record = json.loads(out)
+    assert (status, ids(record)) == (1, ["upgrade.E002", "upgrade.E004"])
+    assert "secret" not in out
+    assert record["findings"][1]["message"].endswith("more than the 7200s allowed.")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["preflight", "--script-location", "."], "no database URL; fix: pass --database-url URL or set DATABASE_URL"),
+        (
+            ["preflight", "--database-url", "sqlite://", "--script-location", ".", "--backup-max-age", "soon"],
+            "--backup-max-age 'soon' is not an age; fix: write it like 30m, 24h or 2d",
+        ),
+        (
+            ["preflight", "--database-url", "nosuchdb://x", "--script-location", "."],
+            "--database-url: cannot use it: Can't load plugin: sqlalchemy.dialects:nosuchdb; fix: give a SQLAlchemy URL",
+        ),
+        (
+            ["preflight", "--database-url", "sqlite://", "--script-location", "/nonexistent"],
+            "--script-location /nonexistent: no such file or directory",
+        ),
+        (
+            ["postflight", "--database-url", "sqlite://", "--preflight", "/nonexistent.json"],
+            "--preflight /nonexistent.json: cannot read it: No such file or directory; fix: pass the file the earlier step wrote",
+        ),
+    ],
+)
+def test_migrations_usage_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, message):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("VERSION_HASH", CODE_SHA)
+    status, out, err = run_cli(capsys, "migrations", *argv)
+    assert (status, out, err) == (2, "", f"classify: error: {message}\n")
