@@ -17,6 +17,9 @@ from classifier.surfaces.openapi.walk import SURFACE, Walk
 if TYPE_CHECKING:
     from classifier.surfaces.openapi import OpenAPISurface
 
+# The status of a spec compared only because a file it may reference changed.
+SPEC_OF_COMPANION = "unchanged"
+
 
 def compare_pairs(surface: OpenAPISurface, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
     """Compare every spec touched by ``pairs``: changed specs, and specs whose referenced files changed."""
@@ -26,14 +29,19 @@ def compare_pairs(surface: OpenAPISurface, pairs: Sequence[FilePair], source: So
     for pair in companions:
         for candidate in pair_candidates(surface, pair):
             if candidate not in spec_paths and _exists(source, candidate):
-                specs.append(FilePair("modified", candidate, candidate))
+                specs.append(FilePair(SPEC_OF_COMPANION, candidate, candidate))
                 spec_paths.add(candidate)
     loaded: set[tuple[Side, str]] = set()
+    located: set[str] = set()
     for pair in specs:
-        yield from _without_gc(SpecComparison(surface, source, pair, loaded).run())
+        for change in _without_gc(SpecComparison(surface, source, pair, loaded).run()):
+            located.add(change.location.path)
+            yield change
     for pair in companions:
         if not any((side, path) in loaded for side in Side for path in (pair.base_path, pair.head_path)):
             yield _file_change(pair, "not-openapi", "neither an OpenAPI 3.x document nor referenced by one")
+        elif pair.path not in located:
+            yield _file_change(pair, "no-contract-change", "changed without any contract change")
 
 
 def _without_gc(changes: Iterator[Change]) -> Iterator[Change]:
@@ -95,7 +103,7 @@ class SpecComparison:
             ) from None
         if walk.changes:
             yield from walk.changes.values()
-        elif self.pair.base_blob is None or self.pair.base_blob != self.pair.head_blob:
+        elif self.pair.status != SPEC_OF_COMPANION and self.pair.base_blob != self.pair.head_blob:
             yield _file_change(self.pair, "no-contract-change", "changed without any contract change")
 
     def _root(self, side: Side) -> Document | None:

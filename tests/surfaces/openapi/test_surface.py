@@ -65,3 +65,31 @@ def test_importing_the_surface_loads_no_parser() -> None:
             "print(sorted(m for m in sys.modules if m in ('yaml', 'orjson', 'classifier.surfaces.openapi.compare')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, "utf-8")
+
+
+def test_companion_edits_without_contract_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = SPEC.replace("{'200': {description: ok}}",
+                        "{'200': {description: ok, content: {application/json: {schema: {$ref: 'pet.yaml#/Pet'}}}}}")
+    _tree(tmp_path / "base", {"openapi.yaml": spec, "pet.yaml": "Pet: {type: object, description: a pet}\n",
+                              "package.json": '{"name": "a"}\n'})
+    _tree(tmp_path / "head", {"openapi.yaml": spec, "pet.yaml": "Pet: {type: object, description: one pet}\n",
+                              "package.json": '{"name": "b"}\n'})
+    code = main(["--base-dir", str(tmp_path / "base"), "--head-dir", str(tmp_path / "head"), "--color", "never"])
+    out = capsys.readouterr().out
+    assert code == 0
+    # The unchanged spec itself gets no finding; each changed file gets one.
+    assert out.split("\n\n")[1] == (
+        "openapi\n"
+        "  package.json\n"
+        "    non-breaking  OAS108 non-spec-file-changed  line 1: package.json: neither an OpenAPI 3.x document "
+        "nor referenced by one\n"
+        "  pet.yaml\n"
+        "    non-breaking  OAS107 spec-edited-without-contract-change  line 1: pet.yaml: changed without any "
+        "contract change"
+    )
