@@ -84,6 +84,8 @@ class SpecComparison:
     def run(self) -> Iterator[Change]:
         base = self._root(Side.BASE)
         head = self._root(Side.HEAD)
+        if self.pair.status == SPEC_OF_COMPANION and (base is None or head is None):
+            return  # an unchanged file that is not a spec at both sides: nothing of its own to report
         if base is None and head is None:
             yield _file_change(self.pair, "not-openapi", "not an OpenAPI 3.x document")
             return
