@@ -10,8 +10,6 @@ split like a POSIX command line, with a bounded time.
 from __future__ import annotations
 
 import re
-import shlex
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 from classifier.errors import UsageError
 from classifier.guard.findings import GuardFinding
 from classifier.upgrade.catalogue import finding
+from classifier.upgrade.commands import run_check_command
 
 COMMAND_TIMEOUT_SECONDS = 300
 # pg_dump custom/directory-member format, pg_dump plain SQL, SQLite database file.
@@ -66,25 +65,10 @@ class RestorePoint:
 
 
 def _check_command(command: str) -> tuple[dict[str, Any], list[GuardFinding]]:
-    argv = shlex.split(command)
-    record: dict[str, Any] = {"method": "command", "command": command}
-    try:
-        proc = subprocess.run(argv, capture_output=True, timeout=COMMAND_TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return record, [
-            finding(
-                "upgrade.E004",
-                "backup_command",
-                argv[0] if argv else "",
-                f"The backup check could not run: {type(error).__name__}.",
-            )
-        ]
-    record["exit_status"] = proc.returncode
-    if proc.returncode != 0:
-        return record, [
-            finding("upgrade.E004", "backup_command", argv[0], f"The backup check exited {proc.returncode}.")
-        ]
-    return record, []
+    record, findings = run_check_command(
+        command, "upgrade.E004", "backup_command", "The backup check", COMMAND_TIMEOUT_SECONDS
+    )
+    return {"method": "command", **record}, findings
 
 
 def _check_file(path: Path, max_age_seconds: int) -> tuple[dict[str, Any], list[GuardFinding]]:

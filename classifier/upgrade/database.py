@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from classifier.errors import UsageError
 from classifier.guard.config import GuardConfig
@@ -49,6 +49,17 @@ def describe_url(engine: Engine) -> str:
 def database_heads(engine: Engine, version_table: str = "alembic_version") -> DatabaseState:
     """``alembic current`` of ``engine``, never raising for database trouble."""
     return read_database(engine, GuardConfig(version_table=version_table), REDACTOR)
+
+
+def unreachable(check_id: str, engine: Engine, state: DatabaseState) -> GuardFinding:
+    """The finding for a database that did not answer (the URL without its password)."""
+    return finding(check_id, "database", describe_url(engine), f"The database does not answer: {state.error}.")
+
+
+def database_block(engine: Engine, state: DatabaseState) -> dict[str, Any]:
+    """The ``database`` object of a record: URL (no password), reachable, heads."""
+    heads = sorted(state.heads) if state.reachable else None
+    return {"url": describe_url(engine), "reachable": state.reachable, "heads": heads}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,13 @@ failure is listed; the exit status names the first abort condition.
 
 from __future__ import annotations
 
-import shlex
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 from classifier.guard.findings import GuardFinding
 from classifier.upgrade import database as db
 from classifier.upgrade.catalogue import exit_status, finding
+from classifier.upgrade.commands import run_check_command
 from classifier.upgrade.digests import TableDigest, verify
 from classifier.upgrade.probe import READY, ProbeReading, read_ready
 from classifier.upgrade.records import SCHEMA_VERSION, findings_block, now
@@ -81,28 +80,6 @@ def _heads(request: PostflightRequest, current: frozenset[str]) -> tuple[list[st
     return sorted(target), [finding("upgrade.E010", "alembic current", db.joined(current), message)]
 
 
-def _verification(command: str) -> tuple[dict[str, Any], list[GuardFinding]]:
-    argv = shlex.split(command)
-    record: dict[str, Any] = {"command": command}
-    try:
-        proc = subprocess.run(argv, capture_output=True, timeout=VERIFY_TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return record, [
-            finding(
-                "upgrade.E013",
-                "verify_command",
-                argv[0] if argv else "",
-                f"The verification sample could not run: {type(error).__name__}.",
-            )
-        ]
-    record["exit_status"] = proc.returncode
-    if proc.returncode:
-        return record, [
-            finding("upgrade.E013", "verify_command", argv[0], f"The verification sample exited {proc.returncode}.")
-        ]
-    return record, []
-
-
 def run_postflight(request: PostflightRequest) -> dict[str, Any]:
     """Run every post-migration check and return the record."""
     findings: list[GuardFinding] = []
@@ -112,11 +89,7 @@ def run_postflight(request: PostflightRequest) -> dict[str, Any]:
         state = db.database_heads(engine, request.version_table)
         if not state.reachable:
             # Nothing can be compared: the head is unknown and history unreadable.
-            findings.append(
-                finding(
-                    "upgrade.E010", "database", db.describe_url(engine), f"The database does not answer: {state.error}."
-                )
-            )
+            findings.append(db.unreachable("upgrade.E010", engine, state))
             target = request.preflight["target_heads"]
         else:
             target, head_findings = _heads(request, state.heads)
@@ -128,19 +101,19 @@ def run_postflight(request: PostflightRequest) -> dict[str, Any]:
     reading = read_ready(request.ready_url, request.timeout) if request.ready_url else None
     if reading is not None:
         findings.extend(check_readiness(reading, request.preflight["code_sha"]))
-    verification, verify_findings = _verification(request.verify_command) if request.verify_command else (None, [])
-    findings.extend(verify_findings)
+    verification = None
+    if request.verify_command:
+        verification, verify_findings = run_check_command(
+            request.verify_command, "upgrade.E013", "verify_command", "The verification sample", VERIFY_TIMEOUT_SECONDS
+        )
+        findings.extend(verify_findings)
     findings.sort(key=lambda f: f.id)
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "postflight",
         "created_at": now(),
         "code_sha": request.preflight["code_sha"],
-        "database": {
-            "url": db.describe_url(engine),
-            "reachable": state.reachable,
-            "heads": sorted(state.heads) if state.reachable else None,
-        },
+        "database": db.database_block(engine, state),
         "target_heads": target,
         "readiness": None if reading is None else reading.to_dict(),
         "verification": verification,

@@ -66,11 +66,7 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
     try:
         state = db.database_heads(engine, request.version_table)
         if not state.reachable:
-            findings.append(
-                finding(
-                    "upgrade.E002", "database", db.describe_url(engine), f"The database does not answer: {state.error}."
-                )
-            )
+            findings.append(db.unreachable("upgrade.E002", engine, state))
         else:
             if scripts.error is None:
                 findings.extend(_upgradable(state.heads, scripts))
@@ -88,11 +84,7 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
         "created_at": now(),
         "code_sha": code_sha,
         "script_location": request.script_location,
-        "database": {
-            "url": db.describe_url(engine),
-            "reachable": state.reachable,
-            "heads": sorted(state.heads) if state.reachable else None,
-        },
+        "database": db.database_block(engine, state),
         "target_heads": sorted(scripts.heads),
         "restore_point": restore_record,
         "append_only_tables": [table.to_dict() for table in tables],

@@ -63,15 +63,7 @@ def _current_heads(
     finally:
         engine.dispose()
     if not state.reachable:
-        return (
-            frozenset(),
-            "the database",
-            [
-                finding(
-                    "upgrade.E002", "database", db.describe_url(engine), f"The database does not answer: {state.error}."
-                )
-            ],
-        )
+        return frozenset(), "the database", [db.unreachable("upgrade.E002", engine, state)]
     return state.heads, "the database", []
 
 

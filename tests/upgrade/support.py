@@ -6,6 +6,7 @@ import contextlib
 import http.server
 import json
 import socket
+import socketserver
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -114,7 +115,13 @@ def http_server(answer: Answer) -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(server: socketserver.TCPServer) -> Iterator[str]:
+    """Serve on a thread until the block ends; yields the server's /ready URL."""
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

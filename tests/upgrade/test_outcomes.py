@@ -37,6 +37,12 @@ def outcomes(capsys, *argv: str) -> tuple[int, str, str]:
     return run_cli(capsys, "outcomes", *argv, "--path", str(EXAMPLE))
 
 
+def compare(capsys, verifier: str, corpus: Path, tmp_path: Path, *extra: str) -> tuple[int, str, str]:
+    """``outcomes compare`` against the record ``tmp_path/outcomes.json``."""
+    baseline = str(tmp_path / "outcomes.json")
+    return outcomes(capsys, "compare", "--verifier", verifier, "--corpus", str(corpus), "--baseline", baseline, *extra)
+
+
 def record(capsys, corpus: Path, out: Path) -> dict:
     status, _, _ = outcomes(capsys, "record", "--verifier", VERIFIER, "--corpus", str(corpus), "--out", str(out))
     assert status == 0
@@ -58,16 +64,7 @@ def test_outcomes_record_lists_every_artifact_with_its_reason(capsys, corpus, tm
 
 def test_outcomes_compare_with_the_same_verifier_passes(capsys, corpus, tmp_path):
     record(capsys, corpus, tmp_path / "outcomes.json")
-    status, out, _ = outcomes(
-        capsys,
-        "compare",
-        "--verifier",
-        VERIFIER,
-        "--corpus",
-        str(corpus),
-        "--baseline",
-        str(tmp_path / "outcomes.json"),
-    )
+    status, out, _ = compare(capsys, VERIFIER, corpus, tmp_path)
     assert status == 0
     assert out.splitlines() == [
         f"corpus: {corpus} (1 invalid, 5 valid)",
@@ -86,18 +83,7 @@ def test_outcomes_compare_names_the_proof_a_changed_verifier_rejects(capsys, cor
     ))  # fmt: skip
     sys.path.insert(0, str(tmp_path))
     try:
-        status, out, _ = outcomes(
-            capsys,
-            "compare",
-            "--verifier",
-            changed,
-            "--corpus",
-            str(corpus),
-            "--baseline",
-            str(tmp_path / "outcomes.json"),
-            "--format",
-            "json",
-        )
+        status, out, _ = compare(capsys, changed, corpus, tmp_path, "--format", "json")
     finally:
         sys.path.remove(str(tmp_path))
     result = json.loads(out)
@@ -129,18 +115,7 @@ def test_outcomes_compare_reports_removed_edited_and_new_artifacts(capsys, corpu
     edited = corpus / "lineage" / "0001.json"
     edited.write_text(edited.read_text().replace("doc-2", "doc-9"))
     shutil.copy(corpus / "proofs" / "0003.json", corpus / "proofs" / "0006.json")
-    status, out, _ = outcomes(
-        capsys,
-        "compare",
-        "--verifier",
-        VERIFIER,
-        "--corpus",
-        str(corpus),
-        "--baseline",
-        str(tmp_path / "outcomes.json"),
-        "--format",
-        "json",
-    )
+    status, out, _ = compare(capsys, VERIFIER, corpus, tmp_path, "--format", "json")
     result = json.loads(out)
     assert (status, ids(result)) == (1, ["upgrade.E032", "upgrade.E033"])
     assert result["new_artifacts"] == ["proofs/0006.json"]

@@ -11,7 +11,6 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from classifier.guard import GuardConfig, ProbesWSGI, Readiness
 from classifier.upgrade.records import schema
 
 from .conftest import PrivateDatabase
-from .support import CODE_SHA, AlembicProject, ids, run_cli
+from .support import CODE_SHA, AlembicProject, ids, run_cli, serving
 
 pytestmark = pytest.mark.postgres
 
@@ -60,14 +59,8 @@ class _Quiet(WSGIRequestHandler):
 def guard_probes(project: AlembicProject, db: PrivateDatabase) -> Iterator[str]:
     """The runtime guard's ``/ready`` for this release and database, over real HTTP."""
     readiness = Readiness(GuardConfig(script_location=str(project.root)), RELEASE_ENV, db.engine)
-    server = make_server("127.0.0.1", 0, ProbesWSGI(readiness=readiness), handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/ready"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(make_server("127.0.0.1", 0, ProbesWSGI(readiness=readiness), handler_class=_Quiet)) as url:
+        yield url
 
 
 def restore_point(db: PrivateDatabase, where: Path) -> Path:
