@@ -1,0 +1,102 @@
+"""``classify snapshot`` against the example app: write, check, refuse."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from classifier.snapshot import main
+from tests.versions.conftest import EXAMPLE
+
+
+@pytest.fixture
+def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the example service as the current folder."""
+    copy = tmp_path / "service"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    monkeypatch.chdir(copy)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the app's folder is put first on it
+    yield copy
+    for name in [name for name in sys.modules if name.split(".")[0] == "proofs_service"]:
+        del sys.modules[name]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], list[str]]:
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out.splitlines(), captured.err.splitlines()
+
+
+def test_check_passes_when_every_snapshot_matches_the_app(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "--check") == (0, [
+        "snapshots/v1/openapi.json: matches what the app serves",
+        "snapshots/v2/openapi.json: matches what the app serves",
+    ], [])
+
+
+def test_check_fails_with_a_diff_when_a_snapshot_differs(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = service / "snapshots/v1/openapi.json"
+    document = json.loads(path.read_text("utf-8"))
+    document["info"]["title"] = "Renamed"
+    path.write_text(json.dumps(document), "utf-8")
+    code, out, err = _run(capsys, "--check", "--version", "v1")
+    assert (code, err) == (1, [])
+    assert out[0] == "snapshots/v1/openapi.json: differs from what the app serves"
+    assert '-    "title": "Renamed",' in out and '+    "title": "Proofs API",' in out
+
+
+def test_check_reports_a_missing_snapshot(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(service / "snapshots/v2")
+    assert _run(capsys, "--check", "--version", "v2") == (
+        1, ["snapshots/v2/openapi.json: missing (write it with classify snapshot --version v2)"], [])
+
+
+def test_write_is_canonical_and_idempotent(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = service / "snapshots/v2/openapi.json"
+    path.write_text(json.dumps(json.loads(path.read_text("utf-8"))), "utf-8")  # one line, as another tool might
+    assert _run(capsys, "--version", "v2") == (0, ["snapshots/v2/openapi.json: written (3 paths)"], [])
+    text = path.read_text("utf-8")
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert _run(capsys, "--version", "v2") == (0, ["snapshots/v2/openapi.json: unchanged"], [])
+
+
+def test_write_from_file(service: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "v3.yaml"
+    source.write_text("openapi: 3.1.0\ninfo: {title: Proofs, version: '3'}\npaths: {}\n", "utf-8")
+    assert _run(capsys, "--from-file", str(source), "--version", "v3") == (
+        0, ["snapshots/v3/openapi.json: written (0 paths)"], [])
+    assert json.loads((service / "snapshots/v3/openapi.json").read_text("utf-8"))["info"]["version"] == "3"
+
+
+def test_a_frozen_snapshot_is_never_overwritten(service: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "other.json"
+    source.write_text('{"openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {}}', "utf-8")
+    before = (service / "snapshots/v1/openapi.json").read_bytes()
+    assert _run(capsys, "--from-file", str(source), "--version", "v1") == (2, [], [
+        "classify: error: v1 is frozen and the app now serves something else than snapshots/v1/openapi.json; "
+        "not overwritten; fix: deliver the change as a new version (--version with the next number)"])
+    assert (service / "snapshots/v1/openapi.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(("argv", "line"), [
+    ([], "classify: error: which version to write?; fix: add --version, e.g. --version v2"),
+    (["--version", "two"], "classify: error: --version 'two' is not a version name; fix: name versions v1, v2, …"),
+    (["--app", "nowhere.module:app", "--version", "v2"],
+     "classify: error: --app nowhere.module:app: cannot import nowhere.module (No module named 'nowhere'); "
+     "fix: run from the project folder or install the project"),
+    (["--app", "proofs_service.app:missing", "--version", "v2"],
+     "classify: error: --app proofs_service.app:missing: proofs_service.app has no attribute missing; "
+     "fix: name the ASGI application object, e.g. module:app"),
+    (["--app", "proofs_service.app:app", "--version", "v9", "--check"],
+     "classify: error: the app answered 404 at /v9/openapi.json; fix: set [tool.classifier.api] openapi_url to "
+     "where the app serves the version's document"),
+], ids=["no-version", "bad-version", "no-module", "no-attribute", "not-served"])
+def test_usage_errors(service: Path, capsys: pytest.CaptureFixture[str], argv: list[str], line: str) -> None:
+    assert _run(capsys, *argv) == (2, [], [line])
