@@ -57,7 +57,7 @@ def _altered(layout: Layout, version: str, pair: FilePair, findings: Sequence[Fi
 
 def _semantic_change(layout: Layout, pair: FilePair, findings: Sequence[Finding]) -> bool:
     if pair.path.lower().endswith(DATA_SUFFIXES):
-        return _parsed(layout, pair, Side.BASE) != _parsed(layout, pair, Side.HEAD)
+        return bool(_parsed(layout, pair, Side.BASE) != _parsed(layout, pair, Side.HEAD))
     return any(f.label is not Label.NON_BREAKING for f in findings)
 
 
