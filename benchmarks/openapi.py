@@ -250,7 +250,7 @@ def yaml_report(root: Path) -> None:
     print(row("yaml, cache cold", measure("classify", *map(str, dirs), str(cache)), None, size))
     # The next push: the base is unchanged (served from the cache), the head is new.
     with (dirs[1] / "openapi.yaml").open("a", encoding="utf-8") as stream:
-        stream.write("# another commit\n")
+        stream.write("\n# another commit\n")
     print(row("yaml, base from cache", measure("classify", *map(str, dirs), str(cache)), None, size))
     print(row("yaml, both from cache", measure("classify", *map(str, dirs), str(cache)), None, size))
 
