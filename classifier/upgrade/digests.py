@@ -46,10 +46,13 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+# One encoder for every row: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=_plain)
+
+
 def row_digest(values: tuple[Any, ...]) -> str:
     """128 bits of SHA-256 over the canonical JSON of one row's values."""
-    text = json.dumps(list(values), default=_plain, separators=(",", ":"), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(_ENCODER.encode(list(values)).encode()).hexdigest()[:32]
 
 
 def content_hash(digests: list[str]) -> str:
@@ -104,7 +107,7 @@ def _read_rows(
     result = connection.execution_options(stream_results=True, yield_per=_BATCH_ROWS).execute(query)
     for row in result:
         values = tuple(row)
-        identity = json.dumps([values[i] for i in positions], default=_plain, separators=(",", ":")) if key else None
+        identity = _ENCODER.encode([values[i] for i in positions]) if key else None
         yield identity, row_digest(values)
 
 

@@ -51,17 +51,16 @@ def check_readiness(reading: ProbeReading, code_sha: str | None) -> list[GuardFi
     """E011 when not ready for a reason other than the guards, E012 for the guards or another release."""
     findings: list[GuardFinding] = []
     guard_failed = "startup" in reading.failed_checks
-    if reading.state != READY and (not guard_failed or len(reading.failed_checks) > 1 or not reading.failed_checks):
-        findings.append(
-            finding("upgrade.E011", reading.url, reading.state, f"Readiness is {reading.state}: {reading.detail}.")
-        )
+    other_failures = [name for name in reading.failed_checks if name != "startup"]
+    if reading.state != READY and (other_failures or not guard_failed):
+        message = f"Readiness is {reading.state}: {reading.detail}."
+        findings.append(finding("upgrade.E011", reading.url, reading.state, message))
     if guard_failed:
-        findings.append(
-            finding(
-                "upgrade.E012", reading.url, "startup", "The service's startup guards failed (/ready check `startup`)."
-            )
-        )
-    if reading.state == READY and code_sha is not None and reading.code_sha != code_sha:
+        message = "The service's startup guards failed (/ready check `startup`)."
+        findings.append(finding("upgrade.E012", reading.url, "startup", message))
+    # A ready service must name its release; an unready one is judged on it only when it does.
+    named = reading.code_sha is not None or reading.state == READY
+    if code_sha is not None and named and reading.code_sha != code_sha:
         message = f"The service reports code_sha {reading.code_sha or '<none>'}, the target is {code_sha}."
         findings.append(finding("upgrade.E012", reading.url, reading.code_sha or "<none>", message))
     return findings

@@ -33,6 +33,7 @@ class PreflightRequest:
         append_only_tables: Tables whose history must survive the migration.
         checkout: Where the release is checked out (``None``: no git check).
         version_table: Alembic's version table.
+        environ: The deploy environment holding ``VERSION_HASH`` / ``GIT_SHA``.
     """
 
     database_url: str

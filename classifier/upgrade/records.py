@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -45,7 +46,9 @@ def write_record(record: dict[str, Any], path: Path | None) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        # Row digests make a record large; indenting them would triple the time to write it.
+        indent = None if any(table.get("rows") for table in _tables(record)) else 2
+        path.write_text(json.dumps(record, indent=indent, sort_keys=True) + "\n", encoding="utf-8")
     except OSError as error:
         raise UsageError(
             f"{path}: cannot write the record: {error.strerror}", hint="choose a writable --out path"
@@ -80,11 +83,52 @@ def read_record(path: Path, schema_name: str, option: str) -> dict[str, Any]:
         ) from None
     except ValueError as error:
         raise UsageError(f"{option} {path}: not JSON: {error}", hint="pass the file the earlier step wrote") from None
-    problem = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema(schema_name)).iter_errors(data))
-    if problem is not None:
-        where = "/".join(str(part) for part in problem.absolute_path) or "top level"
+    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    problem = jsonschema.exceptions.best_match(validator.iter_errors(_sampled(data)))
+    where, message = (
+        ("/".join(str(part) for part in problem.absolute_path) or "top level", problem.message)
+        if problem is not None
+        else _bad_row(data)
+    )
+    if message:
         raise UsageError(
-            f"{option} {path}: not a valid record at {where}: {problem.message}",
-            hint=f"it must match schemas/{schema_name}",
+            f"{option} {path}: not a valid record at {where}: {message}", hint=f"it must match schemas/{schema_name}"
         )
     return dict(data)
+
+
+_SAMPLE_ROWS = 100
+_ROW_DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
+def _tables(data: Any) -> list[Any]:
+    tables = data.get("append_only_tables") if isinstance(data, dict) else None
+    return tables if isinstance(tables, list) else []
+
+
+def _sampled(data: Any) -> Any:
+    """``data`` with each table's row digests cut to a sample.
+
+    Validating every row through the schema costs seconds per hundred
+    thousand rows; the sample is validated by the schema and ``_bad_row``
+    checks the rest at a fraction of the cost.
+    """
+    if not _tables(data):
+        return data
+    tables = [
+        {**table, "rows": table["rows"][:_SAMPLE_ROWS]}
+        if isinstance(table, dict) and isinstance(table.get("rows"), list)
+        else table
+        for table in data["append_only_tables"]
+    ]
+    return {**data, "append_only_tables": tables}
+
+
+def _bad_row(data: Any) -> tuple[str, str]:
+    """``(where, why)`` for the first malformed row digest, ``("", "")`` when all are well formed."""
+    for index, table in enumerate(_tables(data)):
+        for number, row in enumerate(table.get("rows", [])):
+            well_formed = isinstance(row, list) and len(row) == 2 and (row[0] is None or isinstance(row[0], str))
+            if not (well_formed and isinstance(row[1], str) and _ROW_DIGEST.fullmatch(row[1])):
+                return f"append_only_tables/{index}/rows/{number}", f"{row!r} is not a [key, digest] pair"
+    return "", ""
