@@ -143,3 +143,40 @@ def test_migrations_usage_errors_are_one_line_and_exit_2(capsys, monkeypatch, ar
     monkeypatch.setenv("VERSION_HASH", CODE_SHA)
     status, out, err = run_cli(capsys, "migrations", *argv)
     assert (status, out, err) == (2, "", f"classify: error: {message}\n")
+
+
+def test_postflight_refuses_a_preflight_record_with_a_malformed_row_digest(capsys, upgraded, tmp_path):
+    record = json.loads((tmp_path / "pre.json").read_text())
+    record["append_only_tables"][0]["rows"][0][1] = "edited"
+    (tmp_path / "pre.json").write_text(json.dumps(record))
+    status, out, err = run_cli(
+        capsys, "migrations", "postflight", "--database-url", upgraded, "--preflight", str(tmp_path / "pre.json")
+    )
+    assert (status, out) == (2, "")
+    assert err == (
+        f"classify: error: --preflight {tmp_path / 'pre.json'}: not a valid record at append_only_tables/0/rows/0/1: "
+        "'edited' does not match '^[0-9a-f]{32}$'; fix: it must match schemas/upgrade-record.schema.json\n"
+    )
+
+
+def test_postflight_refuses_another_kind_of_record(capsys, upgraded, tmp_path):
+    assert postflight(capsys, upgraded, tmp_path)[0] == 0
+    run_cli(
+        capsys,
+        "migrations",
+        "postflight",
+        "--database-url",
+        upgraded,
+        "--preflight",
+        str(tmp_path / "pre.json"),
+        "--out",
+        str(tmp_path / "post.json"),
+    )
+    status, _, err = run_cli(
+        capsys, "migrations", "postflight", "--database-url", upgraded, "--preflight", str(tmp_path / "post.json")
+    )
+    assert status == 2
+    assert (
+        err
+        == f"classify: error: --preflight {tmp_path / 'post.json'}: a postflight record, not a preflight one; fix: pass the file preflight wrote\n"
+    )
