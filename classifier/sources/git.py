@@ -1,9 +1,12 @@
 """Read two revisions of a git repository without touching it.
 
 Changed files come from one ``git diff --raw -z -M`` (the raw form carries the
-blob ids that let unchanged content be skipped and parses be cached); content
-comes from one long-lived ``git cat-file --batch`` process. Nothing is checked
-out, no worktree is created, nothing is written into the repository.
+blob ids that let unchanged content be skipped and parses be cached; parsed in
+``gitraw.py``); content comes from one long-lived ``git cat-file --batch``
+process (``gitcmd.py``). Against the working tree the head is what ``git add
+-A`` would record (``worktree.py``). Nothing is checked out, no worktree is
+created, nothing is written into the repository, not even the index's stat
+cache.
 
 The git command line is driven directly rather than through GitPython: on this
 path GitPython's import alone costs more than the whole diff of a 5,000-file
