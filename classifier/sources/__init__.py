@@ -65,7 +65,11 @@ class Source(Protocol):
         ...
 
     def read(self, side: Side, path: str) -> bytes | None:
-        """The content of ``path`` at ``side``, or ``None`` when it does not exist there."""
+        """The content of ``path`` at ``side`` (a symlink: its link text).
+
+        ``None`` when the path is not part of that side: absent, ignored by git,
+        outside the tree (``..``, absolute, through a symlinked folder) or in ``.git``.
+        """
         ...
 
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
