@@ -1,7 +1,7 @@
 """``classify migrations lock``: write or verify each tree's ``migrations.lock``.
 
 ``classifier.cli`` mounts this on its ``migrations`` sub-command through
-``configure_parser`` and ``run``; ``python -m classifier.surfaces.migrations.lock``
+``add_command``; ``python -m classifier.surfaces.migrations.lock``
 runs it on its own. Exit codes: 0 written or up to date, 1 ``--check`` found
 the lock out of date, 2 bad input (a ``ClassifierError``).
 """
@@ -38,7 +38,11 @@ class LockResult:
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     """Add the required ``lock`` sub-command to the ``migrations`` parser."""
-    commands = parser.add_subparsers(dest="migrations_command", metavar="COMMAND", required=True)
+    add_command(parser.add_subparsers(dest="migrations_command", metavar="COMMAND", required=True))
+
+
+def add_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add ``lock`` to the ``migrations`` group's sub-commands."""
     lock = commands.add_parser(
         "lock",
         help="write migrations.lock (one structural hash per revision) for every migration tree",
@@ -47,6 +51,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     lock.add_argument("--repo", metavar="DIR", default=".", help="repository root (default: current folder)")
     lock.add_argument("--config", metavar="FILE", help="configuration file (default: .classifier.toml or pyproject.toml)")
     lock.add_argument("--check", action="store_true", help="do not write; exit 1 when a lock file is missing or stale")
+    lock.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
