@@ -19,7 +19,7 @@ from classifier.sources import Source, decode_text
 WILDCARDS = frozenset("*?[{")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # no slots: the folder listings are cached on the instance
 class Layout:
     """The versions layout of one repository, read lazily at both sides."""
 

@@ -46,6 +46,19 @@ def test_strict_ignores_reindenting_and_key_order(versioned: Any, classify: Clas
     assert (run.code, run.rules(), run.report["label"]) == (0, [], "non-breaking")
 
 
+@pytest.mark.parametrize(("table", "rules"), [
+    ("# the codes of v1\nproof_not_found: 404\n", []),
+    ("proof_not_found: 410\n", ["VER001"]),
+], ids=["comment-only", "status-changed"])
+def test_strict_compares_other_data_files_of_the_folder_by_value(
+    versioned: Any, classify: Classify, table: str, rules: list[str]
+) -> None:
+    versioned.commit("table", **{"snapshots/v1/errors.yaml": "proof_not_found: 404\n"})
+    versioned.commit("edit table", **{"snapshots/v1/errors.yaml": table})
+    run = classify(versioned.path, "--base", "HEAD~1", "--head", "HEAD")
+    assert run.rules() == rules
+
+
 @pytest.mark.parametrize(
     ("document", "code", "rules"),
     [(with_list_endpoint(V1), 0, []), (without_signature(V1), 1, ["VER001"])],
