@@ -9,6 +9,7 @@ surface words its findings the same way.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Iterable, Iterator, Protocol
 
 from classifier.model import Change, Finding
@@ -52,16 +53,29 @@ def judge(surface: str, changes: Iterable[Change]) -> Iterator[Finding]:
 
 def make_finding(rule: Rule, change: Change) -> Finding:
     """A finding with the rule's default label and severity and its rendered message."""
+    location = change.location
+    if printable_path(location.path) != location.path:
+        location = replace(location, path=printable_path(location.path))
     return Finding(
         rule=rule.id,
         name=rule.name,
         label=rule.label,
         severity=rule.severity,
         surface=change.surface,
-        location=change.location,
+        location=location,
         subject=change.subject,
         message=render_message(rule, change),
     )
+
+
+def printable_path(path: str) -> str:
+    """A path that every report format can carry as UTF-8 text.
+
+    Sources keep undecodable bytes as surrogates so files can still be read;
+    reports show them as ``\\xNN`` escapes instead (as git does when it quotes).
+    """
+    raw = path.encode("utf-8", "surrogateescape")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def render_message(rule: Rule, change: Change) -> str:
