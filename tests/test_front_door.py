@@ -35,3 +35,11 @@ def test_readme_lists_every_exit_code() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     for code in (0, 1, 2, 3, 130):
         assert f"\n| {code} |" in readme
+
+
+def test_readme_lists_every_active_rule() -> None:
+    from classifier.rules.catalogue import RULES
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    missing = [rule.id for rule in RULES if rule.status != "removed" and f"[{rule.id}](docs/rules/{rule.id}.md)" not in readme]
+    assert not missing, f"README's rule list lacks {missing}: regenerate it with scripts/rule_list.py"
