@@ -40,7 +40,9 @@ def apply_version_policy(
     if not any(_relevant(layout, path) for pair in pairs for path in (pair.base_path, pair.head_path)):
         return list(findings)
     kept, changes = relax_unfrozen(layout, list(findings))
-    changes.extend(frozen_changes(layout, pairs, kept))
+    from classifier.surfaces.openapi.config import parse_openapi_config
+
+    changes.extend(frozen_changes(layout, pairs, kept, parse_openapi_config(config.table).max_bytes))
     broken = sorted({c.fields["version"] for c in changes if c.kind in ("frozen-changed", "frozen-deleted")})
     for version in new_versions(layout):
         changes.extend(new_version_changes(layout, version, broken))

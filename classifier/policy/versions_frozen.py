@@ -22,8 +22,13 @@ DATA_SUFFIXES = (".json", ".yaml", ".yml")
 LISTED = 5
 
 
-def frozen_changes(layout: Layout, pairs: Sequence[FilePair], findings: Sequence[Finding]) -> Iterator[Change]:
-    """A change for each frozen snapshot file altered, each frozen version deleted, each dependency broken."""
+def frozen_changes(
+    layout: Layout, pairs: Sequence[FilePair], findings: Sequence[Finding], max_bytes: int
+) -> Iterator[Change]:
+    """A change for each frozen snapshot file altered, each frozen version deleted, each dependency broken.
+
+    ``max_bytes`` is the OpenAPI section's size limit, applied to the data files compared by value.
+    """
     base, head = layout.files(Side.BASE), layout.files(Side.HEAD)
     for version in layout.api.frozen:
         if version not in base:
@@ -33,7 +38,7 @@ def frozen_changes(layout: Layout, pairs: Sequence[FilePair], findings: Sequence
             continue
         for pair in pairs:
             if layout.version_of(pair.base_path) == version or layout.version_of(pair.head_path) == version:
-                yield from _altered(layout, version, pair, findings)
+                yield from _altered(layout, version, pair, findings, max_bytes)
     yield from _dependencies(layout, [v for v in layout.api.frozen if v in base], pairs, findings)
 
 
@@ -43,42 +48,33 @@ def _deleted(layout: Layout, version: str, first_file: str) -> Change:
     return Change(SURFACE, "frozen-deleted", version, Location(first_file, None, Side.BASE), fields)
 
 
-def _altered(layout: Layout, version: str, pair: FilePair, findings: Sequence[Finding]) -> Iterator[Change]:
+def _altered(
+    layout: Layout, version: str, pair: FilePair, findings: Sequence[Finding], max_bytes: int
+) -> Iterator[Change]:
     mine = [f for f in findings if f.path in (pair.base_path, pair.head_path)]
     if layout.api.frozen_policy == "no-breaking":
         counted = [f for f in mine if f.label is Label.BREAKING]
         altered = bool(counted) or pair.head_path is None
     else:
         counted = mine
-        altered = pair.head_path is None or pair.base_path is None or _semantic_change(layout, pair, mine)
+        altered = pair.head_path is None or pair.base_path is None or _semantic_change(layout, pair, mine, max_bytes)
     if altered:
         yield _frozen_change(layout, version, pair.path, counted, _status_detail(pair))
 
 
-def _semantic_change(layout: Layout, pair: FilePair, findings: Sequence[Finding]) -> bool:
+def _semantic_change(layout: Layout, pair: FilePair, findings: Sequence[Finding], max_bytes: int) -> bool:
     if pair.path.lower().endswith(DATA_SUFFIXES):
-        return bool(_parsed(layout, pair, Side.BASE) != _parsed(layout, pair, Side.HEAD))
+        return bool(_parsed(layout, pair, Side.BASE, max_bytes) != _parsed(layout, pair, Side.HEAD, max_bytes))
     return any(f.label is not Label.NON_BREAKING for f in findings)
 
 
-def _parsed(layout: Layout, pair: FilePair, side: Side) -> Any:
-    source = layout.source
-    data = source.read(side, str(pair.path_at(side))) if pair.base_blob is None else source.read_blob(side, pair)
-    if data is None:
-        return None
-    if pair.path.lower().endswith(".json"):
-        import json
+def _parsed(layout: Layout, pair: FilePair, side: Side, max_bytes: int) -> Any:
+    # The OpenAPI surface's loader: safe, and guarded against alias bombs and deep nesting.
+    from classifier.surfaces.openapi.load import parse_document
 
-        try:
-            return json.loads(data)
-        except ValueError:
-            return data  # not parsable: compared as bytes
-    import yaml  # only a YAML snapshot pays for it
-
-    try:
-        return yaml.safe_load(data)
-    except yaml.YAMLError:
-        return data
+    source, path = layout.source, str(pair.path_at(side))
+    data = source.read(side, path) if pair.base_blob is None else source.read_blob(side, pair)
+    return None if data is None else parse_document(data, path, side, max_bytes).data
 
 
 def _status_detail(pair: FilePair) -> str:
