@@ -27,16 +27,10 @@ EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
-SUBCOMMANDS = ("check", "rules", "explain", "guard")
+ANALYSIS_COMMANDS = ("check", "rules", "explain")
 LABEL_CHOICES = ("breaking", "additive", "non-breaking", "none")
 
 EPILOG = """\
-commands:
-  check     compare two revisions and classify every change (the default)
-  rules     list every rule in the catalogue
-  explain   print the documentation page of one rule
-  guard     run the runtime release guards as a deploy pre-flight
-
 exit codes:
   0    passed: no violation and no finding at or above fail_on
   1    failed: a violation, or a blocking finding at or above fail_on
@@ -85,20 +79,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _normalise(argv: list[str]) -> list[str]:
     # `classify --base main` means `classify check --base main`.
-    if argv and (argv[0] in SUBCOMMANDS or argv[0] in ("-h", "--help", "--version")):
+    if argv and (argv[0] in ANALYSIS_COMMANDS or argv[0] in COMMAND_GROUPS or argv[0] in ("-h", "--help", "--version")):
         return argv
     return ["check", *argv]
 
 
 def _dispatch(argv: list[str]) -> int:
-    parser = build_parser(with_guard=argv[:1] == ["guard"])
+    parser = build_parser(running=argv[0] if argv and argv[0] in COMMAND_GROUPS else None)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     return handler(args)
 
 
-def build_parser(with_guard: bool = False) -> argparse.ArgumentParser:
-    """The whole command line; the guard's options are loaded only when it runs."""
+def build_parser(running: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; a command group's options are loaded only when it runs."""
     parser = argparse.ArgumentParser(
         prog="classify",
         description="Label every change between two git revisions as non-breaking, additive or breaking.",
@@ -110,7 +104,7 @@ def build_parser(with_guard: bool = False) -> argparse.ArgumentParser:
     _add_check(commands)
     _add_rules(commands)
     _add_explain(commands)
-    _add_guard(commands, with_guard)
+    _add_groups(commands, running)
     return parser
 
 
@@ -153,21 +147,58 @@ def _add_explain(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     explain.set_defaults(handler=run_explain_command)
 
 
-def _add_guard(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", configure: bool) -> None:
-    guard = commands.add_parser("guard", help="runtime release guards as a deploy pre-flight")
-    if not configure:
-        return
-    try:
-        from classifier.guard import cli as guard_cli
-    except ImportError:  # the guard package is optional in a partial install
-        guard.set_defaults(handler=lambda _args: _missing("classifier.guard"))
-        return
-    guard_cli.configure_parser(guard)
-    guard.set_defaults(handler=guard_cli.run)
+def _add_groups(commands: "argparse._SubParsersAction[argparse.ArgumentParser]", running: str | None) -> None:
+    for name, (help_text, configure) in COMMAND_GROUPS.items():
+        parser = commands.add_parser(name, help=help_text)
+        if name == running:
+            configure(parser)
 
 
-def _missing(module: str) -> int:
-    raise UsageError(f"{module} is not installed", hint="reinstall classify")
+def _configure_guard(parser: argparse.ArgumentParser) -> None:
+    from classifier.guard import cli as guard_cli
+
+    guard_cli.configure_parser(parser)
+    parser.set_defaults(handler=guard_cli.run)
+
+
+def _configure_migrations(parser: argparse.ArgumentParser) -> None:
+    from classifier.surfaces.migrations import lock
+    from classifier.upgrade import cli as upgrade_cli
+
+    commands = parser.add_subparsers(dest="migrations_command", metavar="COMMAND", required=True)
+    lock.add_command(commands)
+    upgrade_cli.add_migration_commands(commands)
+
+
+def _configure_fleet(parser: argparse.ArgumentParser) -> None:
+    from classifier.upgrade import cli as upgrade_cli
+
+    upgrade_cli.configure_fleet_parser(parser)
+
+
+def _configure_outcomes(parser: argparse.ArgumentParser) -> None:
+    from classifier.upgrade import cli as upgrade_cli
+
+    upgrade_cli.configure_outcomes_parser(parser)
+
+
+def _configure_snapshot(parser: argparse.ArgumentParser) -> None:
+    from classifier import snapshot
+
+    snapshot.configure_parser(parser)
+    parser.set_defaults(handler=snapshot.run)
+
+
+# Command groups whose options live beside their code: name -> (help, configure).
+# Their modules are imported only when that command runs, so `classify` itself starts fast.
+COMMAND_GROUPS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "guard": ("runtime release guards as a deploy pre-flight", _configure_guard),
+    "migrations": ("migration lock files, pre- and post-migration checks, rollback compatibility",
+                   _configure_migrations),
+    "fleet": ("compare the readiness of every instance of a deployment", _configure_fleet),
+    "outcomes": ("record and compare verification outcomes of historical artifacts", _configure_outcomes),
+    "snapshot": ("write or check an API version's OpenAPI snapshot from the app", _configure_snapshot),
+}
 
 
 def _output(value: str) -> Output:

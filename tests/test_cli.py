@@ -189,3 +189,47 @@ def test_ctrl_c_is_exit_130(capsys: pytest.CaptureFixture[str], trees, monkeypat
     monkeypatch.setattr(classifier.check, "run_check", interrupt)
     base, head = trees
     assert run(capsys, "--base-dir", str(base), "--head-dir", str(head))[0] == 130
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["guard", "check", "--help"], "usage: classify guard check"),
+        (["migrations", "lock", "--help"], "usage: classify migrations lock"),
+        (["migrations", "preflight", "--help"], "usage: classify migrations preflight"),
+        (["migrations", "postflight", "--help"], "usage: classify migrations postflight"),
+        (["migrations", "rollback-check", "--help"], "usage: classify migrations rollback-check"),
+        (["fleet", "check", "--help"], "usage: classify fleet check"),
+        (["outcomes", "record", "--help"], "usage: classify outcomes record"),
+        (["outcomes", "compare", "--help"], "usage: classify outcomes compare"),
+        (["snapshot", "--help"], "usage: classify snapshot"),
+    ],
+)
+def test_every_command_group_is_reachable(capsys: pytest.CaptureFixture[str], argv: list[str], usage: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith(usage)
+
+
+def test_migrations_lock_through_classify(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    write(tmp_path, "alembic.ini", "[alembic]\nscript_location = migrations\n")
+    write(tmp_path, "migrations/env.py", "")
+    write(tmp_path, "migrations/versions/0001_init.py", 'revision = "0001"\ndown_revision = None\n\n\ndef upgrade():\n    pass\n')
+    code, out, _ = run(capsys, "migrations", "lock", "--repo", str(tmp_path), "--check")
+    assert (code, out) == (1, "migrations/migrations.lock: out of date: run `classify migrations lock` (1 revisions)\n")
+    assert run(capsys, "migrations", "lock", "--repo", str(tmp_path))[0] == 0
+    assert run(capsys, "migrations", "lock", "--repo", str(tmp_path), "--check")[0] == 0
+
+
+def test_analysis_command_does_not_import_the_command_groups() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from classifier.cli import main; main(['rules']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('classifier.guard', 'classifier.upgrade', "
+        "'classifier.snapshot', 'sqlalchemy', 'alembic', 'libcst'))), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stderr.strip() == "[]"
