@@ -82,14 +82,14 @@ _CHECKS: Final = (
     UpgradeCheck(
         "upgrade.E011",
         "readiness-failed",
-        "The readiness URL does not answer ready.",
+        "The service's /health or /ready does not answer ok.",
         "Look at the /ready body (`?verbose`) and the service logs; stop traffic to the instance.",
         11,
     ),
     UpgradeCheck(
         "upgrade.E012",
         "startup-guard-failed",
-        "The service's startup guards failed, or it runs another release.",
+        "The service's startup guards failed, or it runs or recorded another release.",
         "Fix the release variables the guard names (`classify guard check`), redeploy.",
         12,
     ),

@@ -70,6 +70,14 @@ def add_migration_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "--script-location", metavar="DIR", help="target scripts (default: the heads in the preflight record)"
     )
     post.add_argument("--ready-url", metavar="URL", help="the service's /ready URL")
+    post.add_argument("--health-url", metavar="URL", help="the service's /health URL (must answer 200)")
+    post.add_argument(
+        "--startup-event",
+        metavar="TABLE",
+        nargs="?",
+        const="system_events",
+        help="check the latest app.startup event in TABLE (default system_events) names the target code_sha",
+    )
     post.add_argument(
         "--verify-command", metavar="CMD", help="verification sample; exit 0 means the existing proofs verify"
     )
@@ -164,11 +172,13 @@ def _run_postflight(args: argparse.Namespace) -> int:
     request = PostflightRequest(
         preflight,
         _database_url(args),
-        args.script_location,
-        args.ready_url,
-        args.verify_command,
-        args.timeout,
-        args.version_table,
+        script_location=args.script_location,
+        ready_url=args.ready_url,
+        verify_command=args.verify_command,
+        health_url=args.health_url,
+        startup_events=args.startup_event,
+        timeout=args.timeout,
+        version_table=args.version_table,
     )
     return _finish(run_postflight(request), args)
 

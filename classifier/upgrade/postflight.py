@@ -20,6 +20,7 @@ from classifier.upgrade.commands import run_check_command
 from classifier.upgrade.digests import TableDigest, verify
 from classifier.upgrade.probe import READY, ProbeReading, read_ready
 from classifier.upgrade.records import SCHEMA_VERSION, findings_block, now
+from classifier.upgrade.service import check_health, check_startup_event
 
 VERIFY_TIMEOUT_SECONDS = 1800
 
@@ -34,7 +35,9 @@ class PostflightRequest:
         script_location: The target scripts; ``None`` takes the heads from the record.
         ready_url: The service's readiness URL; ``None`` skips that check.
         verify_command: A verification sample command; ``None`` skips it.
-        timeout: Seconds to wait for the readiness URL.
+        health_url: The service's liveness URL; ``None`` skips that check.
+        startup_events: ``[schema.]table`` holding ``app.startup`` events; ``None`` skips that check.
+        timeout: Seconds to wait for each URL.
         version_table: Alembic's version table.
     """
 
@@ -43,6 +46,8 @@ class PostflightRequest:
     script_location: str | None = None
     ready_url: str | None = None
     verify_command: str | None = None
+    health_url: str | None = None
+    startup_events: str | None = None
     timeout: float = 10.0
     version_table: str = "alembic_version"
 
@@ -82,6 +87,7 @@ def _heads(request: PostflightRequest, current: frozenset[str]) -> tuple[list[st
 def run_postflight(request: PostflightRequest) -> dict[str, Any]:
     """Run every post-migration check and return the record."""
     findings: list[GuardFinding] = []
+    event: dict[str, Any] | None = None
     engine = db.open_engine(request.database_url)
     tables = [TableDigest.from_dict(table) for table in request.preflight["append_only_tables"]]
     try:
@@ -95,8 +101,18 @@ def run_postflight(request: PostflightRequest) -> dict[str, Any]:
             findings.extend(head_findings)
             with engine.connect() as connection:
                 findings.extend(f for f in (verify(connection, table) for table in tables) if f is not None)
+                if request.startup_events:
+                    event, event_findings = check_startup_event(
+                        connection,
+                        request.startup_events,
+                        request.preflight["code_sha"],
+                        request.preflight["created_at"],
+                    )
+                    findings.extend(event_findings)
     finally:
         engine.dispose()
+    health, health_findings = check_health(request.health_url, request.timeout) if request.health_url else (None, [])
+    findings.extend(health_findings)
     reading = read_ready(request.ready_url, request.timeout) if request.ready_url else None
     if reading is not None:
         findings.extend(check_readiness(reading, request.preflight["code_sha"]))
@@ -114,7 +130,9 @@ def run_postflight(request: PostflightRequest) -> dict[str, Any]:
         "code_sha": request.preflight["code_sha"],
         "database": db.database_block(engine, state),
         "target_heads": target,
+        "health": health,
         "readiness": None if reading is None else reading.to_dict(),
+        "startup_event": event,
         "verification": verification,
         "append_only_tables": [{"table": t.name, "historical_rows": len(t.rows)} for t in tables],
         **findings_block(findings, exit_status(findings)),

@@ -59,21 +59,29 @@ class ProbeReading:
         }
 
 
-def read_ready(url: str, timeout: float) -> ProbeReading:
-    """GET ``url`` and read it as a readiness probe, within ``timeout`` seconds."""
+def http_get(url: str, timeout: float) -> tuple[int, bytes] | str:
+    """``(status, body)`` of a GET, any status included, or why there was no answer."""
     request = urllib.request.Request(url, headers={"accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return _reading(url, response.status, response.read(MAX_BODY_BYTES))
+            return response.status, response.read(MAX_BODY_BYTES)
     except urllib.error.HTTPError as error:
         with error:
-            return _reading(url, error.code, error.read(MAX_BODY_BYTES))
+            return error.code, error.read(MAX_BODY_BYTES)
     except (TimeoutError, urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        text = (
-            "timed out" if isinstance(reason, (socket.timeout, TimeoutError)) else f"{type(reason).__name__}: {reason}"
-        )
-        return ProbeReading(url, UNREACHABLE, detail=text.splitlines()[0] if text else "no detail")
+        if isinstance(reason, (socket.timeout, TimeoutError)):
+            return "timed out"
+        text = f"{type(reason).__name__}: {reason}"
+        return text.splitlines()[0] if text else "no detail"
+
+
+def read_ready(url: str, timeout: float) -> ProbeReading:
+    """GET ``url`` and read it as a readiness probe, within ``timeout`` seconds."""
+    answer = http_get(url, timeout)
+    if isinstance(answer, str):
+        return ProbeReading(url, UNREACHABLE, detail=answer)
+    return _reading(url, *answer)
 
 
 def _heads(value: Any) -> tuple[str, ...] | None:

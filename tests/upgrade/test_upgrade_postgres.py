@@ -20,7 +20,14 @@ import jsonschema
 import pytest
 import sqlalchemy as sa
 
-from classifier.guard import GuardConfig, ProbesWSGI, Readiness
+from classifier.guard import (
+    GuardConfig,
+    ProbesWSGI,
+    Readiness,
+    ReleaseArtifact,
+    record_startup,
+    system_events_table,
+)
 from classifier.upgrade.records import schema
 
 from .conftest import PrivateDatabase
@@ -127,11 +134,17 @@ def test_upgrade_additive_migration_passes_end_to_end(capsys, project, migrated,
     ]
     jsonschema.validate(before, schema("upgrade-record.schema.json"))
     project.upgrade(migrated.url)
+    system_events_table(sa.MetaData()).create(migrated.engine)
+    record_startup(migrated.engine, ReleaseArtifact.from_env(RELEASE_ENV))  # what the service does when it starts
     with guard_probes(project, migrated) as ready_url:
+        health_url = ready_url.replace("/ready", "/health")
         status, after, out = postflight(
-            capsys, migrated, tmp_path, "--ready-url", ready_url, "--verify-command", "true"
-        )
+            capsys, migrated, tmp_path, "--health-url", health_url, "--ready-url", ready_url, "--startup-event",
+            "--verify-command", "true",
+        )  # fmt: skip
     assert (status, ids(after)) == (0, [])
+    assert after["health"] == {"url": health_url, "http_status": 200}
+    assert after["startup_event"]["code_sha"] == CODE_SHA
     assert after["readiness"]["state"] == "ready" and after["readiness"]["code_sha"] == CODE_SHA
     assert after["verification"] == {"command": "true", "exit_status": 0}
     jsonschema.validate(after, schema("upgrade-record.schema.json"))

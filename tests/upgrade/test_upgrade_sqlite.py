@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from classifier.guard import system_events_table
 
 from .support import (
     CODE_SHA,
@@ -180,3 +183,33 @@ def test_postflight_refuses_another_kind_of_record(capsys, upgraded, tmp_path):
         err
         == f"classify: error: --preflight {tmp_path / 'post.json'}: a postflight record, not a preflight one; fix: pass the file preflight wrote\n"
     )
+
+
+def test_postflight_startup_event_must_name_the_target_after_preflight(capsys, upgraded, tmp_path):
+    engine = sa.create_engine(upgraded)
+    events = system_events_table(sa.MetaData())
+    status, record = postflight(capsys, upgraded, tmp_path, "--startup-event")
+    assert (status, [f["message"] for f in record["findings"]]) == (
+        12,
+        ["No events table system_events: the startup was not recorded."],
+    )
+    events.create(engine)
+    with engine.begin() as connection:  # the old release started long ago, the new one never did
+        connection.execute(
+            events.insert().values(
+                event_type="app.startup", occurred_at=datetime.datetime(2020, 1, 1), payload={"code_sha": OTHER_SHA}
+            )
+        )
+    status, record = postflight(capsys, upgraded, tmp_path, "--startup-event")
+    assert status == 12
+    assert [f["message"] for f in record["findings"]] == [
+        f"The latest app.startup event (2020-01-01T00:00:00+00:00) is older than preflight ({json.loads((tmp_path / 'pre.json').read_text())['created_at']}): the service was not restarted.",
+        f"The latest app.startup event names code_sha {OTHER_SHA}, the target is {CODE_SHA}.",
+    ]
+
+
+def test_postflight_health_must_answer_200(capsys, upgraded, tmp_path):
+    with http_server(json_answer(500, {})) as url:
+        status, record = postflight(capsys, upgraded, tmp_path, "--health-url", url.replace("/ready", "/health"))
+    assert (status, ids(record)) == (11, ["upgrade.E011"])
+    assert record["findings"][0]["message"] == "Liveness does not answer 200: HTTP 500."
