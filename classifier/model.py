@@ -82,8 +82,29 @@ class Change:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
 
+class _Reported:
+    """What findings and violations share: a rule, a place and a stable fingerprint."""
+
+    __slots__ = ()
+    rule: str
+    location: Location
+    subject: str
+
+    @property
+    def path(self) -> str:
+        return self.location.path
+
+    @property
+    def line(self) -> int | None:
+        return self.location.line
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.rule, self.location.path, self.subject)
+
+
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(_Reported):
     """A judged change: which catalogue rule it falls under and what it means."""
 
     rule: str
@@ -96,21 +117,9 @@ class Finding:
     message: str
     blocking: bool = False
 
-    @property
-    def path(self) -> str:
-        return self.location.path
-
-    @property
-    def line(self) -> int | None:
-        return self.location.line
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.rule, self.location.path, self.subject)
-
 
 @dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(_Reported):
     """A policy failure that blocks the change whatever ``fail_on`` says."""
 
     rule: str
@@ -120,18 +129,6 @@ class Violation:
     subject: str
     message: str
     related: tuple[str, ...] = ()
-
-    @property
-    def path(self) -> str:
-        return self.location.path
-
-    @property
-    def line(self) -> int | None:
-        return self.location.line
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.rule, self.location.path, self.subject)
 
 
 @dataclass(frozen=True, slots=True)

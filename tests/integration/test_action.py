@@ -29,6 +29,7 @@ import pytest
 import yaml
 
 from conftest import GIT_ENV, GitRepo
+from consumer_files import MIGRATION, OPENAPI
 
 PROJECT = Path(__file__).parents[2]
 ACTION = yaml.safe_load((PROJECT / "action.yml").read_text("utf-8"))
@@ -121,34 +122,6 @@ def pull_request_event(repo: GitRepo, base_sha: str, labels: tuple[str, ...] = (
             "labels": [{"name": name} for name in labels],
         }
     }
-
-
-OPENAPI = """openapi: 3.0.3
-info: {title: Service, version: "1"}
-paths:
-  /users:
-    get:
-      responses:
-        "200": {description: ok}
-  /teams:
-    get:
-      responses:
-        "200": {description: ok}
-"""
-MIGRATION = """from alembic import op
-import sqlalchemy as sa
-
-revision = "0001"
-down_revision = None
-
-
-def upgrade():
-    op.add_column("users", sa.Column("email", sa.String(), nullable=True))
-
-
-def downgrade():
-    op.drop_column("users", "email")
-"""
 
 
 @pytest.fixture

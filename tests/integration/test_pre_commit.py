@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GIT_ENV, GitRepo
+from consumer_files import OPENAPI
 
 PROJECT = Path(__file__).parents[2]
 
@@ -23,20 +24,6 @@ PROJECT = Path(__file__).parents[2]
 @pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
-
-
-OPENAPI = """openapi: 3.0.3
-info: {title: Service, version: "1"}
-paths:
-  /users:
-    get:
-      responses:
-        "200": {description: ok}
-  /teams:
-    get:
-      responses:
-        "200": {description: ok}
-"""
 
 
 @pytest.fixture
