@@ -96,9 +96,11 @@ def _reading(url: str, status: int, body: bytes) -> ProbeReading:
     try:
         data = json.loads(body)
     except ValueError:
-        return ProbeReading(url, BAD_RESPONSE, status, detail=f"HTTP {status} with a body that is not JSON")
+        data = None
     if not isinstance(data, dict):
-        return ProbeReading(url, BAD_RESPONSE, status, detail=f"HTTP {status} with JSON that is not an object")
+        # Not the probe's JSON: an error status still says "not ready"; a 200 says nothing usable.
+        state = BAD_RESPONSE if status == 200 else NOT_READY
+        return ProbeReading(url, state, status, detail=f"HTTP {status} with a body that is not a JSON object")
     release: dict[str, Any] = data["release"] if isinstance(data.get("release"), dict) else {}
     checks: dict[str, Any] = data["checks"] if isinstance(data.get("checks"), dict) else {}
     failed = tuple(
@@ -106,7 +108,8 @@ def _reading(url: str, status: int, body: bytes) -> ProbeReading:
             name for name, check in checks.items() if not (isinstance(check, dict) and check.get("status") == "pass")
         )
     )
-    state = READY if status == 200 and data.get("status", "pass") == "pass" else NOT_READY
+    # The status code is the contract; a body saying "fail" is believed too.
+    state = READY if status == 200 and data.get("status") != "fail" else NOT_READY
     outputs = [f"{name}: {checks[name].get('output', 'failed')}" for name in failed if isinstance(checks[name], dict)]
     detail = "" if state == READY else "; ".join(outputs) or f"HTTP {status}"
     code_sha = release.get("code_sha")

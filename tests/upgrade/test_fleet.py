@@ -94,3 +94,20 @@ def test_fleet_without_urls_is_a_usage_error(capsys):
     status, out, err = fleet(capsys)
     assert (status, out) == (2, "")
     assert err == "classify: error: fleet check: no instance URL given; fix: pass URLs or --file FILE\n"
+
+
+def test_fleet_error_status_without_json_is_not_ready_not_unreachable(capsys):
+    with http_server(lambda: (502, b"<html>Bad Gateway</html>")) as url:
+        status, out, _ = fleet(capsys, url, "--format", "json")
+    record = json.loads(out)
+    assert (status, ids(record)) == (1, ["upgrade.E022"])
+    assert record["instances"][0]["detail"] == "HTTP 502 with a body that is not a JSON object"
+
+
+def test_fleet_unreadable_url_file_is_a_usage_error(capsys, tmp_path):
+    status, _, err = fleet(capsys, "--file", str(tmp_path / "missing.txt"))
+    assert status == 2
+    assert (
+        err
+        == f"classify: error: --file {tmp_path / 'missing.txt'}: cannot read it: No such file or directory; fix: one URL a line\n"
+    )
