@@ -28,7 +28,7 @@ def test_front_door_outcomes_record(capsys, tmp_path):
 
 def test_front_door_usage_error_is_one_line(capsys, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert main(["migrations", "postflight", "--preflight", "pre.json"]) == 2
+    assert main(["migrations", "preflight", "--script-location", "."]) == 2
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == (
         "",
