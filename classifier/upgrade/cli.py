@@ -169,6 +169,12 @@ def _run_postflight(args: argparse.Namespace) -> int:
             f"--preflight {args.preflight}: a {preflight['kind']} record, not a preflight one",
             hint="pass the file preflight wrote",
         )
+    if preflight["status"] != "passed":
+        failed = ", ".join(sorted({f["id"] for f in preflight["findings"]}))
+        raise UsageError(
+            f"--preflight {args.preflight}: preflight failed ({failed}); its digests cannot vouch for the history",
+            hint="fix what preflight named and run it again before migrating",
+        )
     request = PostflightRequest(
         preflight,
         _database_url(args),

@@ -213,3 +213,20 @@ def test_postflight_health_must_answer_200(capsys, upgraded, tmp_path):
         status, record = postflight(capsys, upgraded, tmp_path, "--health-url", url.replace("/ready", "/health"))
     assert (status, ids(record)) == (11, ["upgrade.E011"])
     assert record["findings"][0]["message"] == "Liveness does not answer 200: HTTP 500."
+
+
+def test_postflight_refuses_a_failed_preflight(capsys, project, tmp_path, monkeypatch):
+    monkeypatch.delenv("VERSION_HASH", raising=False)
+    monkeypatch.delenv("GIT_SHA", raising=False)
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    project.add("r1", None)
+    pre = ["--database-url", url, "--script-location", str(project.root), "--repo", str(tmp_path)]
+    assert run_cli(capsys, "migrations", "preflight", *pre, "--out", str(tmp_path / "pre.json"))[0] == 1
+    status, _, err = run_cli(
+        capsys, "migrations", "postflight", "--database-url", url, "--preflight", str(tmp_path / "pre.json")
+    )
+    assert status == 2
+    assert err == (
+        f"classify: error: --preflight {tmp_path / 'pre.json'}: preflight failed (upgrade.E001, upgrade.E004); "
+        "its digests cannot vouch for the history; fix: fix what preflight named and run it again before migrating\n"
+    )
