@@ -10,6 +10,7 @@ from typing import Iterator
 
 import pytest
 
+from classifier import cli
 from classifier.snapshot import main
 from tests.versions.conftest import EXAMPLE
 
@@ -100,3 +101,11 @@ def test_a_frozen_snapshot_is_never_overwritten(service: Path, tmp_path: Path,
 ], ids=["no-version", "bad-version", "no-module", "no-attribute", "not-served"])
 def test_usage_errors(service: Path, capsys: pytest.CaptureFixture[str], argv: list[str], line: str) -> None:
     assert _run(capsys, *argv) == (2, [], [line])
+
+
+def test_through_the_classify_command(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert cli.main(["snapshot", "--check", "--version", "v1"]) == 0
+    assert capsys.readouterr().out == "snapshots/v1/openapi.json: matches what the app serves\n"
+    assert cli.main(["snapshot"]) == 2
+    assert capsys.readouterr().err == "classify: error: which version to write?; fix: add --version, e.g. --version v2\n"
