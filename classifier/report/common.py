@@ -48,6 +48,29 @@ def annotation_level(item: Finding | Violation) -> str:
     return "notice"
 
 
+UPGRADE_DIFFERENCE_RULE = "version-upgrade-difference"
+
+
+def upgrade_sections(report: Report) -> list[tuple[str, str, list[Finding]]]:
+    """The version-to-version differences, as ``(old, new, findings)`` per version pair.
+
+    They describe what a client moving from one API version to the next must
+    change; text and markdown show them in a section of their own.
+    """
+    sections: dict[tuple[str, str], list[Finding]] = {}
+    for finding in report.findings:
+        if finding.name == UPGRADE_DIFFERENCE_RULE:
+            pair = finding.subject.split("|", 1)[0]
+            old, _, new = pair.partition("->")
+            sections.setdefault((old, new), []).append(finding)
+    return [(old, new, findings) for (old, new), findings in sections.items()]
+
+
+def regular_findings(report: Report) -> tuple[Finding, ...]:
+    """Every finding except the version-to-version differences."""
+    return tuple(f for f in report.findings if f.name != UPGRADE_DIFFERENCE_RULE)
+
+
 def one_line(text: str) -> str:
     """Text safe for one terminal line: control characters (newlines, escape codes) shown as ``\\xNN``."""
     return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from classifier.model import Finding, Report, Violation
 from classifier.report import RenderOptions
-from classifier.report.common import counts, fail_on_name, label_name, revision_text, status_name
+from classifier.report.common import (
+    counts,
+    fail_on_name,
+    label_name,
+    regular_findings,
+    revision_text,
+    status_name,
+    upgrade_sections,
+)
 
 MAX_ROWS = 200
 
@@ -26,10 +34,15 @@ def render(report: Report, options: RenderOptions) -> str:
         lines += ["### Violations", "", "| rule | location | message |", "|---|---|---|"]
         lines += [_violation_row(v) for v in report.violations[:MAX_ROWS]]
         lines += _more(len(report.violations)) + [""]
-    if report.findings:
+    findings = regular_findings(report)
+    if findings:
         lines += ["### Findings", "", "| label | rule | location | message |", "|---|---|---|---|"]
-        lines += [_finding_row(f) for f in report.findings[:MAX_ROWS]]
-        lines += _more(len(report.findings)) + [""]
+        lines += [_finding_row(f) for f in findings[:MAX_ROWS]]
+        lines += _more(len(findings)) + [""]
+    for old, new, differences in upgrade_sections(report):
+        lines += [f"### What changes for clients moving from {old} to {new}", "", "| location | change |", "|---|---|"]
+        lines += [f"| {_where(f)} | {_cell(f.message)} |" for f in differences[:MAX_ROWS]]
+        lines += _more(len(differences)) + [""]
     return "\n".join(lines)
 
 

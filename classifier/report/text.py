@@ -9,7 +9,16 @@ from itertools import groupby
 
 from classifier.model import Finding, Report, Violation
 from classifier.report import RenderOptions
-from classifier.report.common import fail_on_name, label_name, one_line, revision_text, summary_line
+from classifier.report.common import (
+    fail_on_name,
+    label_name,
+    location_text,
+    one_line,
+    regular_findings,
+    revision_text,
+    summary_line,
+    upgrade_sections,
+)
 
 _COLOURS = {
     "breaking": "\033[31m",
@@ -43,7 +52,11 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append(paint("violation", "Violations"))
         lines.extend(_violation_line(v, paint) for v in report.violations)
         lines.append("")
-    lines.extend(_grouped_findings(report.findings, paint))
+    lines.extend(_grouped_findings(regular_findings(report), paint))
+    for old, new, differences in upgrade_sections(report):
+        lines.append(paint("bold", f"What changes for clients moving from {old} to {new}"))
+        lines.extend(f"  {one_line(location_text(f))}  {one_line(f.message)}" for f in differences)
+        lines.append("")
     lines.append(_result_line(report, paint))
     return "\n".join(lines) + "\n"
 

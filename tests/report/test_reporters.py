@@ -137,3 +137,32 @@ def test_github_escapes_properties_and_data() -> None:
 
     assert escape_data("100%\r\nnext") == "100%25%0D%0Anext"
     assert escape_property("a,b: c") == "a%2Cb%3A c"
+
+
+def _upgrade_report() -> Report:
+    difference = Finding(
+        rule="VER101", name="version-upgrade-difference", label=Label.NON_BREAKING, severity=Severity.INFO,
+        surface="versions", location=Location("snapshots/v2/openapi.json", 71, Side.HEAD),
+        subject="v1->v2|OAS501|request|#/components/schemas/ProofIn/key_id|property-added|",
+        message="clients moving from v1 to v2: POST /proofs: property 'key_id' added",
+    )
+    base = canonical_report()
+    return Report(base.base, base.head, (*base.findings, difference), (), Label.BREAKING, 4)
+
+
+def test_text_shows_version_differences_in_their_own_section() -> None:
+    text = render("text", _upgrade_report(), RenderOptions())
+    section = text.split("What changes for clients moving from v1 to v2\n", 1)[1]
+    assert section.startswith(
+        "  snapshots/v2/openapi.json:71  clients moving from v1 to v2: POST /proofs: property 'key_id' added\n"
+    )
+    assert text.count("property 'key_id' added") == 1
+
+
+def test_markdown_shows_version_differences_in_their_own_section() -> None:
+    markdown = render("markdown", _upgrade_report(), RenderOptions())
+    assert (
+        "### What changes for clients moving from v1 to v2\n\n| location | change |\n|---|---|\n"
+        "| `snapshots/v2/openapi.json:71` | clients moving from v1 to v2: POST /proofs: property 'key_id' added |"
+    ) in markdown
+    assert "VER101" not in markdown.split("### What changes")[0]
