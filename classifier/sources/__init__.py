@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Sequence
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
@@ -140,6 +140,18 @@ def read_file_or_link(full: Path) -> bytes | None:
         return full.read_bytes() if stat.S_ISREG(info.st_mode) else None
     except OSError as exc:
         raise SourceError(f"{full}: cannot be read ({exc.strerror})", hint="make the file readable") from None
+
+
+def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None]:
+    """Both sides of many pairs at once, in order: ``source.read_blob`` for each.
+
+    A source that can fetch many objects in one go (git, with a pipelined
+    ``cat-file``) offers ``read_many_blobs``; any other is asked one by one.
+    """
+    read_many = getattr(source, "read_many_blobs", None)
+    if read_many is not None:
+        return list(read_many(wanted))
+    return [source.read_blob(side, pair) for side, pair in wanted]
 
 
 def blob_id(data: bytes, length: int = 40) -> str:

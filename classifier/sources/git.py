@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
@@ -214,6 +215,24 @@ class GitSource:
         if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
             return self._read_worktree(path)
         return self.read_object(blob) if blob else self.read(side, path)
+
+    def read_many_blobs(self, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None]:
+        """``read_blob`` for many sides at once; blobs named by id come in one pipelined batch."""
+        found: list[bytes | None] = [None] * len(wanted)
+        batched: dict[int, str] = {}
+        for index, (side, pair) in enumerate(wanted):
+            blob = pair.base_blob if side is Side.BASE else pair.head_blob
+            from_disk = side is Side.HEAD and self.mode == HeadMode.WORKTREE
+            if blob and not from_disk and pair.path_at(side) is not None:
+                batched[index] = blob
+            else:
+                found[index] = self.read_blob(side, pair)
+        if batched:
+            if self._batch is None:
+                self._batch = CatFileBatch(self.top)
+            for index, data in zip(batched, self._batch.read_many(list(batched.values()))):
+                found[index] = data
+        return found
 
     def _worktree_paths(self) -> frozenset[str]:
         if self._head_paths is None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, Sequence
 
 from classifier.errors import GitError
 
@@ -77,6 +78,27 @@ class CatFileBatch:
         stdin, stdout = self._pipes()
         stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
+        return self._answer(stdout)
+
+    def read_many(self, names: Sequence[str]) -> list[bytes | None]:
+        """Every name's blob, in order: all names are sent before the first answer is read.
+
+        One round trip per object costs two context switches and a flush each;
+        pipelined, git streams the answers while the names are still arriving.
+        The names are written from a thread because git stops reading once its
+        output pipe is full: writing everything first would deadlock.
+        """
+        stdin, stdout = self._pipes()
+        request = b"".join(name.encode("utf-8", "surrogateescape") + b"\n" for name in names)
+        writer = threading.Thread(target=_write_all, args=(stdin, request), daemon=True)
+        writer.start()
+        try:
+            return [self._answer(stdout) for _ in names]
+        finally:
+            writer.join()
+
+    @staticmethod
+    def _answer(stdout: IO[bytes]) -> bytes | None:
         header = stdout.readline().split()
         # A hit is "<oid> <type> <size>"; a miss is "<name> missing" (or
         # "ambiguous"), and the name may itself hold spaces.
@@ -96,6 +118,14 @@ class CatFileBatch:
         stdin.close()
         self.proc.wait()
         stdout.close()
+
+
+def _write_all(stdin: IO[bytes], request: bytes) -> None:
+    try:
+        stdin.write(request)
+        stdin.flush()
+    except (BrokenPipeError, ValueError):
+        pass  # git exited: the reader sees end of output and answers "absent"
 
 
 def _first_line(stderr: bytes) -> str:

@@ -13,9 +13,11 @@ from typing import Iterator, Sequence
 from classifier.model import Change, Location, Side
 from classifier.policy.config import Config, FilesConfig
 from classifier.policy.globs import match_any
-from classifier.sources import FilePair, Source, looks_binary
+from classifier.sources import FilePair, Source, looks_binary, read_blobs
 
 SURFACE = "files"
+# Pairs whose contents are read in one go; bounds memory on a huge branch.
+PREFETCH_CHUNK = 1000
 
 
 class FilesSurface:
@@ -30,10 +32,17 @@ class FilesSurface:
         return list(pairs)
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
-        for pair in pairs:
-            yield self._change(pair, source)
+        # Contents are fetched a chunk at a time: one pipelined read instead of
+        # a round trip per side, while memory holds one chunk, not the branch.
+        for start in range(0, len(pairs), PREFETCH_CHUNK):
+            chunk = pairs[start:start + PREFETCH_CHUNK]
+            decided = [self._kind_without_content(pair) for pair in chunk]
+            compared = [pair for pair, change in zip(chunk, decided) if change is None]
+            contents = iter(_both_sides(compared, source))
+            for pair, change in zip(chunk, decided):
+                yield change if change is not None else self._content_change(pair, *next(contents))
 
-    def _change(self, pair: FilePair, source: Source) -> Change:
+    def _kind_without_content(self, pair: FilePair) -> Change | None:
         if pair.is_submodule:
             # A submodule is another repository's contract, not this one's.
             return _make(pair, "internal-change", status=pair.status, detail=f"submodule {pair.status}")
@@ -43,11 +52,9 @@ class FilesSurface:
             return _make(pair, pair.status)
         if pair.status == "renamed" and pair.base_blob == pair.head_blob and pair.base_blob:
             return _make(pair, "renamed", old_path=pair.base_path)
-        return self._content_change(pair, source)
+        return None
 
-    def _content_change(self, pair: FilePair, source: Source) -> Change:
-        old = source.read_blob(Side.BASE, pair) or b""
-        new = source.read_blob(Side.HEAD, pair) or b""
+    def _content_change(self, pair: FilePair, old: bytes, new: bytes) -> Change:
         if looks_binary(old) or looks_binary(new):
             return _make(pair, "binary", status=pair.status)
         if pair.path.endswith((".py", ".pyi")):
@@ -58,6 +65,12 @@ class FilesSurface:
             kind, detail, line = "internal-change", "text changed", first_changed_line(old, new)
         detail = f"renamed from {pair.base_path}; {detail}" if pair.status == "renamed" else detail
         return _make(pair, kind, line=line, status=pair.status, detail=detail)
+
+
+def _both_sides(pairs: Sequence[FilePair], source: Source) -> list[tuple[bytes, bytes]]:
+    """Base and head content of each pair, fetched in one request (absent reads as empty)."""
+    data = read_blobs(source, [(side, pair) for pair in pairs for side in (Side.BASE, Side.HEAD)])
+    return [(data[2 * n] or b"", data[2 * n + 1] or b"") for n in range(len(pairs))]
 
 
 def first_changed_line(old: bytes, new: bytes) -> int | None:

@@ -1,0 +1,25 @@
+"""A branch that changes 20,000 Python files is compared within the time and memory bounds."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.conftest import GitRepo
+from tests.hostile.bulk import write_python_branch
+from tests.hostile.support import classify
+
+FILES = 20_000
+
+
+def test_regression_twenty_thousand_changed_files_too_slow(repo: GitRepo) -> None:
+    # Used to take about 27 s: one cat-file round trip per side, each side parsed several times.
+    write_python_branch(repo.path, FILES)
+
+    run = classify(repo.path, "--format", "json")
+
+    report = run.report
+    assert run.code == 0, run.stderr
+    assert report["counts"]["files"] == FILES
+    assert Counter(finding["rule"] for finding in report["findings"]) == Counter(
+        {"GEN001": 6667, "GEN003": 6667, "GEN002": 6666}
+    )
