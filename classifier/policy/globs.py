@@ -2,8 +2,11 @@
 
 A glob matches the whole repository-relative path (``/`` separated):
 ``openapi.yaml`` matches only at the root, ``**/openapi.yaml`` at any depth.
-Globs are translated to regexes once; the translation only produces
-``[^/]*`` and ``.*`` runs, which cannot backtrack catastrophically on a path.
+Globs are translated once. A regex is used when it cannot backtrack badly:
+at most one unbounded run (``*``, ``**``), or two on a path of ordinary
+length. A glob such as ``*a*a*a*a*a*b`` would make a backtracking regex take
+minutes on a file named ``aaaa…``; those globs are matched by a linear-time
+automaton instead (``globmatch.py``).
 """
 
 from __future__ import annotations
@@ -20,13 +23,79 @@ def match_any(path: str, globs: Iterable[str]) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def compile_glob(glob: str) -> re.Pattern[str]:
-    """Translate one glob to an anchored regex.
+def compile_glob(glob: str) -> Glob:
+    """Translate one glob to a matcher of whole paths.
 
     Raises:
-        ConfigError: an unclosed ``[`` or ``{``.
+        ConfigError: an unclosed ``[`` or ``{``, or too many ``{a,b}`` alternatives.
     """
-    return re.compile(_translate(glob, glob))
+    from classifier.policy.globmatch import Automaton
+
+    regex = re.compile(_translate(glob, glob), re.DOTALL)
+    runs = max(sum(map(_unbounded_runs, pieces)) for pieces in _alternatives(glob, glob))
+    return Glob(regex, runs, Automaton.of(glob) if runs > 1 else None)
+
+
+# Past this length a path is matched by the automaton when the glob has two unbounded runs:
+# a backtracking regex costs up to the square of the length there.
+REGEX_PATH_LIMIT = 256
+
+
+class Glob:
+    """A compiled glob: ``fullmatch(path)`` says whether it matches the whole path."""
+
+    __slots__ = ("regex", "runs", "automaton")
+
+    def __init__(self, regex: re.Pattern[str], runs: int, automaton: object | None) -> None:
+        self.regex, self.runs, self.automaton = regex, runs, automaton
+
+    def fullmatch(self, path: str) -> bool:
+        if self.automaton is None or (self.runs == 2 and len(path) <= REGEX_PATH_LIMIT):
+            return self.regex.fullmatch(path) is not None
+        return self.automaton.fullmatch(path)  # type: ignore[attr-defined]
+
+
+def _unbounded_runs(glob: str) -> int:
+    return glob.count("*") - glob.count("**")
+
+
+def _alternatives(glob: str, whole: str) -> list[tuple[str, ...]]:
+    """The glob with every ``{a,b}`` expanded: ``x.{a,b}`` -> ``("x.", "a")``, ``("x.", "b")``.
+
+    Each alternative stays in pieces, read one by one: ``{a,*}*`` is ``*`` then
+    ``*``, two runs, never the ``**`` their text would spell.
+
+    Raises:
+        ConfigError: more than ``MAX_ALTERNATIVES`` expansions.
+    """
+    start = _brace_outside_class(glob)
+    if start < 0:
+        return [(glob,)]
+    end = glob.find("}", start)
+    if end < 0:
+        raise ConfigError(f"glob {whole!r}: unclosed '{{'", hint="close the alternation with '}'")
+    head, options, tail = glob[:start], glob[start + 1:end].split(","), glob[end + 1:]
+    expanded = [(head, option, *rest) for option in options for rest in _alternatives(tail, whole)]
+    if len(expanded) > MAX_ALTERNATIVES:
+        raise ConfigError(f"glob {whole!r}: more than {MAX_ALTERNATIVES} alternatives",
+                          hint="split it into several simpler globs")
+    return expanded
+
+
+MAX_ALTERNATIVES = 1024
+
+
+def _brace_outside_class(glob: str) -> int:
+    i = 0
+    while i < len(glob):
+        if glob[i] == "[":
+            end = glob.find("]", i + 2)
+            i = len(glob) if end < 0 else end + 1
+        elif glob[i] == "{":
+            return i
+        else:
+            i += 1
+    return -1
 
 
 def _translate(glob: str, whole: str) -> str:
