@@ -17,12 +17,20 @@ SERIALIZATION = ("style", "explode", "allowReserved", "allowEmptyValue")
 _TEMPLATE_PARAM = re.compile(r"\{([^}/]*)\}")
 
 
-def _parameters(resolver: Resolver, op: Operation) -> dict[tuple[str, str], At]:
+def _parameters(walk: Walk, resolver: Resolver, op: Operation) -> dict[tuple[str, str], At]:
     """Path-level then operation-level parameters (the operation wins), keyed by location and name.
 
     Header names compare case-insensitively; path parameters by their position
     in the template, so renaming ``{id}`` to ``{petId}`` is no change.
     """
+    key = ("parameters", resolver.side, op.template, id(op.op.value), id(op.item.value))
+    found = walk.memo.get(key)
+    if found is None:
+        found = walk.memo[key] = _collect_parameters(resolver, op)
+    return found  # type: ignore[no-any-return]
+
+
+def _collect_parameters(resolver: Resolver, op: Operation) -> dict[tuple[str, str], At]:
     positions = {name: f"#{i}" for i, name in enumerate(_TEMPLATE_PARAM.findall(op.template))}
     found: dict[tuple[str, str], At] = {}
     for holder in (op.item.child("parameters"), op.op.child("parameters")):
@@ -50,7 +58,7 @@ def _param_contract(walk: Walk, where: str, name: str) -> str | None:
 
 
 def diff_parameters(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
-    before, after = _parameters(walk.base, old), _parameters(walk.head, new)
+    before, after = _parameters(walk, walk.base, old), _parameters(walk, walk.head, new)
     for key in sorted(before.keys() | after.keys()):
         param = after.get(key) or before[key]
         name = str(param.get("name"))
@@ -152,7 +160,7 @@ def diff_responses(walk: Walk, old: Operation, new: Operation, ctx: Context) -> 
 
 def _has_idempotency_header(walk: Walk, resolver: Resolver, op: Operation) -> bool:
     header = walk.config.idempotency_header
-    return bool(header) and ("header", str(header).lower()) in _parameters(resolver, op)
+    return bool(header) and ("header", str(header).lower()) in _parameters(walk, resolver, op)
 
 
 def _is_success(status: str) -> bool:

@@ -17,7 +17,7 @@ import bisect
 import functools
 import json
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from classifier.surfaces.openapi.document import Pointer
 
@@ -34,10 +34,13 @@ class JsonIndex:
         self.data = data
         head = text[:200] if isinstance(text, str) else text[:200].decode("utf-8", "ignore")
         self.indent = _indent(head) if data is not None else 0
-        self._known: list[int] = [0]
+        # Pretty-printed members are found in the text as read: bytes need no
+        # decoding, and a text with any non-ASCII character would decode to four
+        # bytes a character, making every scan and line count slower.
+        self._layout: str | bytes = text
+        self._counted: dict[bool, tuple[list[int], list[int]]] = {True: ([0], [1]), False: ([0], [1])}
         self._orders: dict[int, dict[str, int]] = {}
-        self._starts: dict[int, list[int]] = {}
-        self._lines: list[int] = [1]
+        self._starts: dict[int, tuple[list[int], Iterator[Any]]] = {}
         self._members: dict[int, dict[str, tuple[int, int]]] = {}
 
     @property
@@ -55,7 +58,7 @@ class JsonIndex:
         if self.indent:
             start = self._by_indent(pointer)
             if start is not None:
-                return self._line_of(start)
+                return self._line_of(start, self._layout)
         position = self._skip_space(0)
         key_position = position
         for token in pointer:
@@ -63,7 +66,7 @@ class JsonIndex:
             if found is None:
                 break
             key_position, position = found
-        return self._line_of(key_position)
+        return self._line_of(key_position, self.text)
 
     def _by_indent(self, pointer: Pointer) -> int | None:
         node, position = self.data, 0
@@ -74,7 +77,7 @@ class JsonIndex:
                 index, child = int(token), node[int(token)]
             else:
                 break
-            starts = self._member_starts(node, depth, position)
+            starts = self._member_starts(node, depth, position, index)
             if index >= len(starts):
                 return None
             node, position = child, starts[index]
@@ -87,32 +90,39 @@ class JsonIndex:
             self._orders[id(node)] = order
         return order
 
-    def _member_starts(self, node: Any, depth: int, parent: int) -> list[int]:
-        """Offsets of the members of ``node`` (at ``parent``), found in one regex scan.
+    def _member_starts(self, node: Any, depth: int, parent: int, index: int) -> list[int]:
+        """Offsets of the members of ``node`` (at ``parent``) up to ``index``, found by one lazy regex scan.
 
         The members of a container at depth ``d`` are the first lines after
         it that start with exactly ``d`` indents (a key, or a list item that
         is not a closing bracket); members come in the text in value order.
+        The scan stops at the member asked for and resumes from there later.
         """
-        starts = self._starts.get(id(node))
-        if starts is None:
-            pattern = _member_pattern(" " * (self.indent * depth), isinstance(node, dict))
-            starts = []
-            for match in pattern.finditer(self.text, parent):
-                starts.append(match.start())
-                if len(starts) == len(node):
-                    break
-            self._starts[id(node)] = starts
+        known = self._starts.get(id(node))
+        if known is None:
+            layout = self._layout
+            pattern = _member_pattern(" " * (self.indent * depth), isinstance(node, dict), isinstance(layout, bytes))
+            known = ([], pattern.finditer(layout, parent))  # type: ignore[arg-type]
+            self._starts[id(node)] = known
+        starts, matches = known
+        while len(starts) <= index and len(starts) < len(node):
+            match = next(matches, None)
+            if match is None:
+                break
+            starts.append(match.start())
         return starts
 
-    def _line_of(self, position: int) -> int:
+    def _line_of(self, position: int, haystack: str | bytes) -> int:
         # Lines are counted from the nearest position already known below, so a
         # few findings cost a few partial counts, not a table of every newline.
-        index = bisect.bisect_right(self._known, position) - 1
-        known_at, known_line = self._known[index], self._lines[index]
-        line = known_line + self.text.count("\n", known_at, position)
-        self._known.insert(index + 1, position)
-        self._lines.insert(index + 1, line)
+        # Offsets into bytes and into the decoded text differ: each has its own.
+        known, lines = self._counted[isinstance(haystack, bytes)]
+        index = bisect.bisect_right(known, position) - 1
+        known_at, known_line = known[index], lines[index]
+        newline = b"\n" if isinstance(haystack, bytes) else "\n"
+        line = known_line + haystack.count(newline, known_at, position)  # type: ignore[arg-type]
+        known.insert(index + 1, position)
+        lines.insert(index + 1, line)
         return line
 
     def _skip_space(self, position: int) -> int:
@@ -158,10 +168,11 @@ def _indent(text: str) -> int:
     return len(match.group(1)) if match and len(match.group(1)) <= 8 else 0
 
 
-@functools.lru_cache(maxsize=64)
-def _member_pattern(pad: str, keys: bool) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=128)
+def _member_pattern(pad: str, keys: bool, binary: bool) -> re.Pattern[Any]:
     member = r'"(?:[^"\\\n]|\\.)*" *:' if keys else r"[^ \]}\n]"
-    return re.compile("\n" + pad + "(?=" + member + ")")
+    pattern = "\n" + pad + "(?=" + member + ")"
+    return re.compile(pattern.encode("ascii") if binary else pattern)
 
 
 def find_duplicate_key(text: str) -> tuple[str, int] | None:
@@ -175,7 +186,7 @@ def find_duplicate_key(text: str) -> tuple[str, int] | None:
         seen: set[str] = set()
         for key, key_at, value_at in index.scan(position):
             if key in seen and text[position] == "{":
-                return key, index._line_of(key_at)
+                return key, index._line_of(key_at, text)
             seen.add(key)
             stack.append(value_at)
     return None

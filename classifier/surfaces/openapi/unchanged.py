@@ -25,11 +25,17 @@ class UnchangedCheck:
         self.base = base
         self.head = head
         self._clean: dict[tuple[str, str], bool] = {}
+        # The same value is asked about once per operation that reaches it; its
+        # references are found once (values live as long as the comparison).
+        self._refs: dict[int, set[str]] = {}
 
     def same(self, base: At, head: At) -> bool:
         if base.doc.path != head.doc.path or base.value != head.value:
             return False
-        return all(self._clean_ref(base, head, ref) for ref in refs_in(head.value))
+        refs = self._refs.get(id(head.value))
+        if refs is None:
+            refs = self._refs[id(head.value)] = refs_in(head.value)
+        return all(self._clean_ref(base, head, ref) for ref in refs)
 
     def _clean_ref(self, base: At, head: At, ref: str) -> bool:
         key = (head.doc.path, ref)

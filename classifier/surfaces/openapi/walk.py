@@ -70,6 +70,8 @@ class Walk:
     head: Resolver
     changes: dict[tuple[str, str], Change] = field(default_factory=dict)
     seen: set[Any] = field(default_factory=set)
+    # Values derived from one operation and asked for by several parts of its comparison.
+    memo: dict[Any, Any] = field(default_factory=dict)
     unchanged: UnchangedCheck = field(init=False)
 
     def __post_init__(self) -> None:
