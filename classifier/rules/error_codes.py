@@ -22,6 +22,8 @@ RULE_FOR_KIND: dict[str, str] = {
     "duplicated": "ERC108",
     "not-static": "ERC109",
     "unreadable": "ERC110",
+    "tables-found": "ERC111",
+    "inconsistent": "ERC112",
 }
 
 RULE_FOR_CONTRACT: dict[str, str] = {

@@ -29,6 +29,8 @@ def compare_pair(pair: FilePair, source: Source, config: ErrorCodesConfig) -> It
     names = config.table_names(configured)
     if names is not None:
         tables = {side: _table(texts[side], configured, names, config) for side in Side}
+        if not names:
+            yield from _tables_found(pair, tables)
         for fact in diff_tables(tables[Side.BASE], tables[Side.HEAD]):
             yield _change(pair, fact)
         yield from _missing(pair, configured, tables, names)
@@ -53,6 +55,14 @@ def _table(text: str | None, path: str, names: tuple[str, ...], config: ErrorCod
     from classifier.surfaces.error_codes.python import read_table
 
     return read_table(text, names, config.registry_functions)
+
+
+def _tables_found(pair: FilePair, tables: dict[Side, ErrorTable]) -> Iterator[Change]:
+    """Say which tables a file configured without a name was read as (the base's if it is gone)."""
+    at_base = pair.path_at(Side.HEAD) is None
+    found = tables[Side.BASE if at_base else Side.HEAD].tables
+    if found:
+        yield _change(pair, Fact("tables-found", "tables", None, at_base, {"tables": "; ".join(found)}))
 
 
 def _missing(pair: FilePair, path: str, tables: dict[Side, ErrorTable], names: tuple[str, ...]) -> Iterator[Change]:

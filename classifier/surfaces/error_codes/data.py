@@ -31,7 +31,15 @@ def read_data_table(text: str, path: str) -> ErrorTable:
     if problem is not None:
         return ErrorTable({}, problems=(problem,))
     records = dict(_records(data, lines))
-    return ErrorTable(records, (f"{path} ({count_codes(len(records))})",), tuple(duplicates))
+    return ErrorTable(records, (_described(data, path, records),), tuple(duplicates))
+
+
+def _described(data: Any, path: str, records: dict[str, Record]) -> str:
+    """``YAML mapping (3 codes, line 1)``: how the table is written and where it starts."""
+    language = "JSON" if path.endswith(".json") else "YAML"
+    shape = "list" if isinstance(data, list) else "mapping"
+    first = min((record.line for record in records.values()), default=1)
+    return f"{language} {shape} ({count_codes(len(records))}, line {first})"
 
 
 def _load(text: str, path: str) -> tuple[Any, Any]:

@@ -17,6 +17,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from classifier.surfaces.error_codes import shapes
+from classifier.surfaces.error_codes.consistency import status_disagreements
 from classifier.surfaces.error_codes.gather import (
     GatherAssignmentsVisitor,
     GatherClassesVisitor,
@@ -103,6 +104,7 @@ def read_table(text: str, names: tuple[str, ...], registry: tuple[str, ...]) -> 
         return ErrorTable({}, problems=(exc.problem,))
     entries, tables, found = _collect(module, set(names))
     records, problems = _assemble(module, entries)
+    problems += status_disagreements(records)
     missing = tuple(name for name in names if name not in found)
     table = ErrorTable(records, tuple(tables), tuple(module.problems + problems), missing)
     if missing:
@@ -117,27 +119,33 @@ def _collect(module: shapes.Module, wanted: set[str]) -> tuple[list[Entry], list
     tables: list[str] = []
     found: set[str] = set()
 
-    def take(name: str, kind: str, new: list[Entry]) -> None:
+    def take(name: str, shape: str, new: list[Entry], where: str) -> None:
         entries.extend(new)
-        tables.append(f"{name} ({kind}, {count_codes(len(new))})")
+        tables.append(f"{name} ({shape}{count_codes(len(new))}, {where})")
         found.add(name)
 
     for name in sorted(module.enums, key=lambda n: module.classes[n].line):
         if not wanted or name in wanted:
-            take(name, "enum", list(shapes.enum_entries(module, module.classes[name])))
+            info = module.classes[name]
+            take(name, "enum, ", list(shapes.enum_entries(module, info)), f"line {info.line}")
     for assignment in module.assignments:
         if not wanted or assignment.qualified in wanted:
             table = shapes.dict_entries(module, assignment, named=bool(wanted))
             if table is not None:
-                take(assignment.qualified, "dict", table)
+                take(assignment.qualified, "dict, ", table, f"line {assignment.line}")
     calls = [entry for call in module.calls if (entry := shapes.call_entry(module, call)) is not None]
     if calls:
-        take("registry calls", "calls", calls)
+        take("registry calls", "", calls, _lines(entry.line for entry in calls))
     exceptions = [info for info in module.classes.values() if info.name in module.exceptions and _selected(module, info.name, wanted, found)]
     classes = [entry for info in exceptions if (entry := shapes.exception_entry(module, info)) is not None]
     if classes:
-        take("exception classes", "classes", classes)
+        take("exception classes", "", classes, _lines(entry.line for entry in classes))
     return entries, tables, found
+
+
+def _lines(lines: Iterable[int]) -> str:
+    ordered = sorted(set(lines))
+    return f"line {ordered[0]}" if len(ordered) == 1 else f"lines {ordered[0]}-{ordered[-1]}"
 
 
 def _selected(module: shapes.Module, name: str, wanted: set[str], found: set[str]) -> bool:

@@ -44,6 +44,7 @@ def test_table_module_with_side_effects_is_never_executed(repo, tmp_path: Path, 
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert not marker.exists()
     assert [(f["rule"], f["line"], f["message"]) for f in findings] == [
+        ("ERC111", None, "error tables compared: STATUS (dict, 2 codes, line 10)"),
         ("ERC103", 11, "error code PROOF_NOT_FOUND HTTP status changed: 404 → 410"),
     ]
     assert code == 1

@@ -60,7 +60,7 @@ def test_enum_and_companion_dicts_merge_by_code_with_each_fields_line() -> None:
     }
     fields = table.records["NOT_FOUND"].fields
     assert (table.records["NOT_FOUND"].line, fields["status"].line, fields["message"].line) == (4, 7, 8)
-    assert table.tables == ("ErrorCode (enum, 2 codes)", "STATUS (dict, 2 codes)", "MESSAGES (dict, 1 code)")
+    assert table.tables == ("ErrorCode (enum, 2 codes, line 3)", "STATUS (dict, 2 codes, line 7)", "MESSAGES (dict, 1 code, line 8)")
 
 
 def test_int_enum_auto_counts_from_the_previous_value() -> None:
@@ -166,4 +166,4 @@ def test_configured_names_narrow_and_report_what_is_missing() -> None:
 
 
 def test_dicts_that_are_not_code_tables_are_ignored_without_a_name() -> None:
-    assert read('HEADERS = {make(): "x"}\nLIMITS = {"a": 1}\n').tables == ("LIMITS (dict, 1 code)",)
+    assert read('HEADERS = {make(): "x"}\nLIMITS = {"a": 1}\n').tables == ("LIMITS (dict, 1 code, line 2)",)
