@@ -43,7 +43,7 @@ def _nullable(f: Mapping[str, Any]) -> str:
 def _operation_removed(f: Mapping[str, Any]) -> str:
     if not f["deprecated"]:
         return "OAS101"
-    return "OAS103" if f["sunset"] and f["sunset"] > datetime.date.today().isoformat() else "OAS102"
+    return "OAS103" if _before_sunset(f) else "OAS102"
 
 
 def _property_added(f: Mapping[str, Any]) -> str:
@@ -52,9 +52,31 @@ def _property_added(f: Mapping[str, Any]) -> str:
     return "OAS508"
 
 
+def _before_sunset(f: Mapping[str, Any]) -> bool:
+    return bool(f.get("sunset")) and str(f["sunset"]) > datetime.date.today().isoformat()
+
+
+def _parameter_removed(f: Mapping[str, Any]) -> str:
+    if f["deprecated"]:
+        return "OAS706" if _before_sunset(f) else "OAS204"
+    return "OAS208" if f["direction"] == "response" else "OAS203"
+
+
+def _parameter_added(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "response":
+        return "OAS209"
+    return "OAS201" if f["required"] else "OAS202"
+
+
+def _parameter_required(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "response":
+        return "OAS211" if f["required"] else "OAS210"
+    return "OAS205" if f["required"] else "OAS206"
+
+
 def _property_removed(f: Mapping[str, Any]) -> str:
     if f.get("deprecated"):
-        return "OAS705"
+        return "OAS707" if _before_sunset(f) else "OAS705"
     if f["direction"] == "request":
         return "OAS503"
     return "OAS506" if f["required"] else "OAS507"
@@ -82,9 +104,11 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "operation-id-changed": lambda f: "OAS109",
     "server-removed": lambda f: "OAS110",
     "server-added": lambda f: "OAS111",
-    "parameter-added": _if("required", "OAS201", "OAS202"),
-    "parameter-removed": _if("deprecated", "OAS204", "OAS203"),
-    "parameter-required-changed": _if("required", "OAS205", "OAS206"),
+    "operation-server-removed": lambda f: "OAS112",
+    "operation-server-added": lambda f: "OAS113",
+    "parameter-added": _parameter_added,
+    "parameter-removed": _parameter_removed,
+    "parameter-required-changed": _parameter_required,
     "parameter-serialization-changed": lambda f: "OAS207",
     "request-body-added": _if("required", "OAS301", "OAS302"),
     "request-body-removed": lambda f: "OAS303",
@@ -96,6 +120,9 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "response-header-removed": _if("required", "OAS406", "OAS407"),
     "response-header-added": lambda f: "OAS408",
     "response-header-required-changed": _if("required", "OAS410", "OAS409"),
+    "link-removed": lambda f: "OAS411",
+    "link-added": lambda f: "OAS412",
+    "link-changed": lambda f: "OAS413",
     "property-added": _property_added,
     "property-removed": _property_removed,
     "property-required-changed": _property_required,
@@ -112,6 +139,9 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "variant-added": _by_direction("OAS531", "OAS529"),
     "variant-removed": _by_direction("OAS530", "OAS531"),
     "discriminator-changed": lambda f: "OAS532",
+    "not-added": _by_direction("OAS535", "OAS538"),
+    "not-removed": _by_direction("OAS536", "OAS537"),
+    "not-changed": lambda f: "OAS539",
     "security-alternative-removed": lambda f: "OAS601",
     "security-alternative-added": lambda f: "OAS602",
     "security-required": lambda f: "OAS603",
@@ -134,8 +164,8 @@ IDEMPOTENCY_HEADER_KINDS = frozenset(
 IDEMPOTENCY_STATUS_KINDS = frozenset({"response-added", "response-removed"})
 
 EMITS = frozenset(
-    {f"OAS{n}" for n in (*range(101, 112), *range(201, 208), *range(301, 308), *range(401, 411),
-                         *range(501, 535), *range(601, 610), *range(701, 706))}
+    {f"OAS{n}" for n in (*range(101, 114), *range(201, 212), *range(301, 308), *range(401, 414),
+                         *range(501, 540), *range(601, 610), *range(701, 708))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
 )
 

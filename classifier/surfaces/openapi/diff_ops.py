@@ -20,7 +20,7 @@ from classifier.surfaces.openapi.diff_security import (
     diff_security_schemes,
 )
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.walk import Context, Walk
+from classifier.surfaces.openapi.walk import Context, Walk, sunset, sunset_moved
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_PARAM = re.compile(r"\{[^}/]*\}")
@@ -51,8 +51,7 @@ def diff_spec(walk: Walk) -> None:
     _servers(walk)
 
 
-def _server_urls(resolver: Resolver) -> dict[str, At]:
-    holder = At(resolver.root, (), resolver.root.data).child("servers")
+def _server_urls(holder: At | None) -> dict[str, At]:
     if holder is None or not isinstance(holder.value, list):
         return {}
     found = {}
@@ -64,11 +63,38 @@ def _server_urls(resolver: Resolver) -> dict[str, At]:
 
 def _servers(walk: Walk) -> None:
     """Base URLs clients call: one that disappears breaks every client configured with it."""
-    before, after = _server_urls(walk.base), _server_urls(walk.head)
+    _server_changes(walk, _top_servers(walk.base), _top_servers(walk.head), Context("servers"), "server")
+
+
+def _top_servers(resolver: Resolver) -> At | None:
+    return At(resolver.root, (), resolver.root.data).child("servers")
+
+
+def _server_changes(walk: Walk, old: At | None, new: At | None, ctx: Context, kind: str) -> None:
+    before, after = _server_urls(old), _server_urls(new)
     for url in sorted(before.keys() - after.keys()):
-        walk.removed("server-removed", before[url], Context("servers", subject=f"server:{url}"), f"server {url} removed")
+        sub = Context(ctx.where, subject=f"{ctx.subject}|server:{url}")
+        walk.removed(f"{kind}-removed", before[url], sub, f"server {url} removed")
     for url in sorted(after.keys() - before.keys()):
-        walk.added("server-added", after[url], Context("servers", subject=f"server:{url}"), f"server {url} added")
+        sub = Context(ctx.where, subject=f"{ctx.subject}|server:{url}")
+        walk.added(f"{kind}-added", after[url], sub, f"server {url} added")
+
+
+def _operation_servers(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
+    """``servers`` of an operation or its path item override the document's for that operation.
+
+    Compared only when either side overrides them: a change of the document's
+    own list is reported once, as OAS110/OAS111.
+    """
+    before, after = _own_servers(old), _own_servers(new)
+    if before is None and after is None:
+        return
+    _server_changes(walk, before or _top_servers(walk.base), after or _top_servers(walk.head), ctx,
+                    "operation-server")
+
+
+def _own_servers(op: Operation) -> At | None:
+    return op.op.child("servers") or op.item.child("servers")
 
 
 def operations(resolver: Resolver) -> dict[str, Operation]:
@@ -104,17 +130,13 @@ def _collect(resolver: Resolver, holder: At, prefix: str, outbound: bool, found:
 def _removed(walk: Walk, op: Operation) -> None:
     ctx = Context(op.label, subject=op.label)
     walk.removed("operation-removed", op.op, ctx, "operation removed",
-                 deprecated=op.op.get("deprecated") is True, sunset=_sunset(op.op))
-
-
-def _sunset(at: At) -> str:
-    value = at.get("x-sunset")
-    return "" if value is None else str(value)
+                 deprecated=op.op.get("deprecated") is True, sunset=sunset(op.op))
 
 
 def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
     """Compare one matched operation; webhooks and callbacks with the directions swapped."""
     if walk.same(old.op, new.op) and walk.same(old.item.child("parameters"), new.item.child("parameters")) \
+            and walk.same(old.item.child("servers"), new.item.child("servers")) \
             and walk.same(_security(walk.base), _security(walk.head)):
         return
     ctx = Context(new.label, subject=new.label, outbound=new.outbound)
@@ -123,6 +145,7 @@ def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
     diff_request_body(walk, old.op.child("requestBody"), new.op.child("requestBody"), new.op, ctx)
     diff_responses(walk, old, new, ctx)
     diff_operation_security(walk, old.op, new.op, ctx)
+    _operation_servers(walk, old, new, ctx)
 
 
 def _security(resolver: Resolver) -> At | None:
@@ -131,10 +154,8 @@ def _security(resolver: Resolver) -> At | None:
 
 def _lifecycle(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
     if old.op.get("deprecated") is not True and new.op.get("deprecated") is True:
-        walk.added("operation-deprecated", new.op, ctx, "operation deprecated", sunset=_sunset(new.op))
-    before, after = _sunset(old.op), _sunset(new.op)
-    if before and after and after < before:
-        walk.added("sunset-brought-forward", new.op, ctx, f"x-sunset moved earlier, from {before} to {after}")
+        walk.added("operation-deprecated", new.op, ctx, "operation deprecated", sunset=sunset(new.op))
+    sunset_moved(walk, old.op, new.op, ctx, "")
     old_id, new_id = old.op.get("operationId"), new.op.get("operationId")
     if old_id is not None and old_id != new_id:
         walk.added("operation-id-changed", new.op, ctx, f"operationId changed from {old_id!r} to {new_id!r}")

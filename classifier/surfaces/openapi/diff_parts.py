@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from classifier.surfaces.openapi.diff_schema import diff_schema
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.walk import Context, Walk
+from classifier.surfaces.openapi.diff_links import diff_links
+from classifier.surfaces.openapi.walk import Context, Walk, sunset, sunset_moved, sunset_note
 
 if TYPE_CHECKING:
     from classifier.surfaces.openapi.diff_ops import Operation
@@ -62,12 +63,13 @@ def diff_parameters(walk: Walk, old: Operation, new: Operation, ctx: Context) ->
     for key in sorted(before.keys() | after.keys()):
         param = after.get(key) or before[key]
         name = str(param.get("name"))
-        sub = Context(ctx.where, "request", "", f"{ctx.subject}|param:{key[0]}:{key[1]}")
+        # A webhook's or callback's parameters are sent by the API: judged like a response.
+        sub = Context(ctx.where, ctx.body_direction("request"), "", f"{ctx.subject}|param:{key[0]}:{key[1]}")
         sub = sub.with_contract(_param_contract(walk, key[0], name))
         label = f"{key[0]} parameter '{name}'"
         if key not in after:
-            walk.removed("parameter-removed", param, sub, f"{label} removed",
-                          deprecated=param.get("deprecated") is True)
+            walk.removed("parameter-removed", param, sub, f"{label} removed{sunset_note(param)}",
+                         deprecated=param.get("deprecated") is True, sunset=sunset(param))
         elif key not in before:
             walk.added("parameter-added", param, sub, f"{label} added",
                        required=param.get("required") is True or key[0] == "path")
@@ -86,6 +88,7 @@ def _parameter_pair(walk: Walk, old: At, new: At, ctx: Context, label: str) -> N
                        f"{label} {keyword} changed from {old.get(keyword)} to {new.get(keyword)}", key=keyword)
     if old.get("deprecated") is not True and new.get("deprecated") is True:
         walk.added("parameter-deprecated", new, ctx, f"{label} deprecated")
+    sunset_moved(walk, old, new, ctx, label)
     old_schema, new_schema = _param_schema(old), _param_schema(new)
     if old_schema is not None and new_schema is not None:
         diff_schema(walk, old_schema, new_schema, replace(ctx, where=f"{ctx.where} {label}"))
@@ -176,6 +179,7 @@ def _responses(resolver: Resolver, op: At) -> dict[str, At]:
 
 def _response_pair(walk: Walk, old: At, new: At, ctx: Context) -> None:
     _headers(walk, old.child("headers"), new.child("headers"), ctx)
+    diff_links(walk, old.child("links"), new.child("links"), ctx)
     _content(walk, old.child("content"), new.child("content"), ctx, ctx.direction)
 
 

@@ -14,7 +14,7 @@ from classifier.errors import SourceError
 from classifier.surfaces.openapi.constraints import compare_keywords
 from classifier.surfaces.openapi.refs import At
 from classifier.surfaces.openapi.schema import View, variant_key, view
-from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
+from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk, sunset, sunset_moved, sunset_note
 
 
 def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
@@ -43,6 +43,7 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
     _properties(walk, old, new, ctx)
     _children(walk, old, new, ctx)
     _variants(walk, old, new, ctx)
+    _negation(walk, old, new, ctx)
 
 
 def _component_name(pointer: tuple[str, ...]) -> str:
@@ -91,11 +92,11 @@ def _properties(walk: Walk, old: View, new: View, ctx: Context) -> None:
         if in_old and not in_new:
             access = name in new.properties
             what = f"property '{child.trail}' became {'read' if ctx.direction == 'request' else 'write'}-only" \
-                if access else f"property '{child.trail}' removed"
+                if access else f"property '{child.trail}' removed{sunset_note(old.properties[name])}"
             kind = "property-access-narrowed" if access else "property-removed"
             at = new.properties[name] if access else old.properties[name]
             walk.emit(kind, at, walk_side(access), child, what, required=name in old.required,
-                      deprecated=_flag(old.properties[name], "deprecated"))
+                      deprecated=_flag(old.properties[name], "deprecated"), sunset=sunset(old.properties[name]))
         elif in_new and not in_old:
             walk.added("property-added", new.properties[name], child, f"property '{child.trail}' added",
                        required=name in new.required)
@@ -117,6 +118,7 @@ def _property_pair(walk: Walk, old: View, new: View, name: str, ctx: Context) ->
                    f"property '{ctx.trail}' became {state}", required=now)
     if not _flag(old.properties[name], "deprecated") and _flag(new.properties[name], "deprecated"):
         walk.added("property-deprecated", new.properties[name], ctx, f"property '{ctx.trail}' deprecated")
+    sunset_moved(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
     diff_schema(walk, old.properties[name], new.properties[name], ctx)
 
 
@@ -169,3 +171,33 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
         walk.added("variant-added", after[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'", key=key)
     for key in sorted(before.keys() & after.keys()):
         diff_schema(walk, before[key], after[key], _nested(ctx, f"<{key}>"))
+
+
+def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    """``not``: the values a schema excludes. Adding one narrows, removing one widens.
+
+    A changed ``not`` is reported as such: excluding a different set of values
+    may narrow and widen at once, and telling which would mean comparing the
+    two sets of values, which a keyword-by-keyword walk cannot prove.
+    """
+    if old.negated is None and new.negated is None:
+        return
+    if old.negated is None:
+        walk.added("not-added", new.negated, ctx, f"{ctx.label()} now excludes the values matching a `not` schema")  # type: ignore[arg-type]
+    elif new.negated is None:
+        walk.removed("not-removed", old.negated, ctx, f"{ctx.label()} no longer excludes the values of its `not` schema")
+    elif not walk.same(old.negated, new.negated) and _excludes_other_values(walk, old.negated, new.negated, ctx):
+        risk = "values it excluded may now be returned" if ctx.direction == "response" \
+            else "values it accepted may now be rejected"
+        walk.added("not-changed", new.negated, ctx,  # type: ignore[arg-type]
+                   f"{ctx.label()} `not` schema changed, so {risk}")
+
+
+def _excludes_other_values(walk: Walk, old: At, new: At, ctx: Context) -> bool:
+    """Whether two ``not`` schemas differ in anything but prose (descriptions, examples...).
+
+    Compared by a full schema comparison kept apart from the findings.
+    """
+    scratch = Walk(walk.config, walk.base, walk.head)
+    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", "not", frozenset(), False, ctx.depth + 1))
+    return bool(scratch.changes)

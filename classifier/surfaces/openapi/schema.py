@@ -34,6 +34,7 @@ class View:
     additional: At | None = None
     variants: list[At] = field(default_factory=list)
     discriminator: Any = None
+    negated: At | None = None
 
 
 def view(resolver: Resolver, at: At) -> View:
@@ -73,6 +74,7 @@ def _merge_own(result: View, at: At) -> None:
     extra = value.get("additionalProperties")
     result.additional = at.child("additionalProperties") if isinstance(extra, dict) else None
     result.discriminator = value.get("discriminator")
+    result.negated = at.child("not")
 
 
 _FLAGS = ("readOnly", "writeOnly", "deprecated", "default", "x-extensible-enum", "x-sunset")
@@ -89,6 +91,7 @@ def _merge_branch(result: View, branch: View) -> None:
     result.items = result.items or branch.items
     result.additional = result.additional or branch.additional
     result.discriminator = result.discriminator or branch.discriminator
+    result.negated = result.negated or branch.negated
     result.variants.extend(branch.variants)
 
 

@@ -103,3 +103,23 @@ class Walk:
 
     def added(self, kind: str, at: At, ctx: Context, what: str, **fields: Any) -> None:
         self.emit(kind, at, Side.HEAD, ctx, what, **fields)
+
+
+def sunset(at: At) -> str:
+    """The ``x-sunset`` date of an operation, parameter or property, or ``""`` when none is given."""
+    value = at.get("x-sunset")
+    return "" if value is None else str(value)
+
+
+def sunset_moved(walk: Walk, old: At, new: At, ctx: Context, label: str) -> None:
+    """Record an ``x-sunset`` date moved earlier: clients planned for the later one."""
+    before, after = sunset(old), sunset(new)
+    if before and after and after < before:
+        owner = f"{label} " if label else ""
+        walk.added("sunset-brought-forward", new, ctx, f"{owner}x-sunset moved earlier, from {before} to {after}")
+
+
+def sunset_note(at: At) -> str:
+    """`` (deprecated, x-sunset <date>)`` for a removed element that announced its sunset, else ``""``."""
+    date = sunset(at)
+    return f" (deprecated, x-sunset {date})" if date and at.get("deprecated") is True else ""
