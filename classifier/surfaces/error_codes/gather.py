@@ -99,16 +99,43 @@ class _Scoped(_Positioned):
 
 
 class GatherClassesVisitor(_Scoped):
-    """Every class statement, nested ones qualified by their enclosing classes."""
+    """Every class statement, nested ones qualified by their enclosing classes.
+
+    ``initializers`` maps a class to what its ``__init__`` (or ``__new__``)
+    does with each positional parameter after ``self``/``cls``: the parameter's
+    name followed by the attributes it is stored in (``self.status = status``).
+    An Enum whose members are tuples is read through it.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.classes: list[ClassInfo] = []
+        self.initializers: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self.function_depth and self.scope and node.name.value in ("__init__", "__new__"):
+            self.initializers.setdefault(self.owner, _stored_parameters(node))
+        super().visit_FunctionDef(node)
 
     def enter_class(self, node: cst.ClassDef) -> None:
         name = ".".join([*self.scope, node.name.value])
         bases = tuple(filter(None, (dotted_name(arg.value) for arg in node.bases if arg.keyword is None)))
         self.classes.append(ClassInfo(name, bases, self.line_of(node), node.get_docstring(clean=True)))
+
+
+def _stored_parameters(node: cst.FunctionDef) -> tuple[tuple[str, ...], ...]:
+    """Each positional parameter after the first, with the attributes assigned from it."""
+    parameters = [param.name.value for param in (*node.params.posonly_params, *node.params.params)][1:]
+    stored: dict[str, list[str]] = {name: [] for name in parameters}
+    statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else (node.body,)
+    for statement in statements:
+        small = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else ()
+        for assign in small:
+            if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Name) and assign.value.value in stored:
+                for target in assign.targets:
+                    if isinstance(target.target, cst.Attribute):  # self.status = status, obj._value_ = code
+                        stored[assign.value.value].append(target.target.attr.value)
+    return tuple((name, *stored[name]) for name in parameters)
 
 
 class GatherAssignmentsVisitor(_Scoped):

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from classifier.surfaces.error_codes import shapes
+from classifier.surfaces.error_codes import enums, shapes
 from classifier.surfaces.error_codes.consistency import status_disagreements
 from classifier.surfaces.error_codes.gather import (
     GatherAssignmentsVisitor,
@@ -64,6 +64,7 @@ def parse_module(text: str, registry: tuple[str, ...] = ()) -> shapes.Module:
         classes={info.name: info for info in classes.classes},
         assignments=assignments.assignments,
         calls=calls.calls,
+        initializers=classes.initializers,
     )
     shapes.classify_classes(module)
     return module
@@ -127,7 +128,7 @@ def _collect(module: shapes.Module, wanted: set[str]) -> tuple[list[Entry], list
     for name in sorted(module.enums, key=lambda n: module.classes[n].line):
         if not wanted or name in wanted:
             info = module.classes[name]
-            take(name, "enum, ", list(shapes.enum_entries(module, info)), f"line {info.line}")
+            take(name, "enum, ", list(enums.enum_entries(module, info)), f"line {info.line}")
     for assignment in module.assignments:
         if not wanted or assignment.qualified in wanted:
             table = shapes.dict_entries(module, assignment, named=bool(wanted))
@@ -197,14 +198,14 @@ def _enum_value_aliases(module: shapes.Module, entries: list[Entry]) -> dict[str
     members = {entry.code for entry in entries if entry.table in module.enums}
     aliases: dict[str, str] = {}
     for entry in entries:
-        value = entry.fields["value"].value if entry.table in module.enums else None
+        value = entry.fields["value"].value if entry.table in module.enums and "value" in entry.fields else None
         if isinstance(value, (str, int)) and str(value) not in members:
             aliases.setdefault(str(value), entry.code)  # an enum alias resolves to its first member
     return aliases
 
 
 def _enum_value_key(module: shapes.Module, entry: Entry) -> tuple[str, str] | None:
-    if entry.table not in module.enums or isinstance(entry.fields["value"].value, Unknown):
+    if entry.table not in module.enums or "value" not in entry.fields or isinstance(entry.fields["value"].value, Unknown):
         return None
     return (entry.table, f"value={entry.fields['value'].value!r}")
 

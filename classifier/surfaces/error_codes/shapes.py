@@ -1,6 +1,6 @@
 """The shapes an error table takes in Python, read from what ``gather.py`` collected.
 
-Each shape yields ``Entry`` observations: enum members (name -> value), dict
+Each shape yields ``Entry`` observations (enum members are ``enums.py``'s): dict
 literals (code -> status, message tuple, spec call or exception class),
 exception classes carrying ``code``/``status_code``… attributes (inherited
 values resolved within the file) and registry calls. Codes written as
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, TypeGuard
+from typing import Any, Callable, TypeGuard
 
 import libcst as cst
 
@@ -43,6 +43,7 @@ class Module:
     classes: dict[str, ClassInfo]
     assignments: list[Assignment]
     calls: list[Call]
+    initializers: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     enums: set[str] = field(default_factory=set)
     exceptions: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
@@ -81,29 +82,6 @@ def _base_is(module: Module, base: str, kind: str) -> bool:
     if kind == "enum":
         return last in ENUM_BASES
     return last in ("Exception", "BaseException") or last.endswith(("Error", "Exception"))
-
-
-def enum_entries(module: Module, info: ClassInfo) -> Iterator[Entry]:
-    """Members of an Enum class: member name -> value (``auto()`` resolved like Python does)."""
-    previous: Any = 0
-    is_str_enum = any(base.rsplit(".", 1)[-1] == "StrEnum" for base in info.bases)
-    for member in module.members(info.name):
-        if _is_auto(member.value):
-            value: Any = member.name.lower() if is_str_enum else _next_auto(previous)
-        else:
-            value = module.reader.read(member.value)
-        previous = value
-        yield Entry(info.name, member.name, member.line, {"value": Field(value, member.line, info.name)})
-
-
-def _is_auto(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Call) and (dotted_name(node.func) or "").rsplit(".", 1)[-1] == "auto"
-
-
-def _next_auto(previous: Any) -> Any:
-    if isinstance(previous, int) and not isinstance(previous, bool):
-        return previous + 1
-    return Unknown("auto()")
 
 
 def dict_entries(module: Module, assignment: Assignment, named: bool) -> list[Entry] | None:

@@ -167,3 +167,57 @@ def test_configured_names_narrow_and_report_what_is_missing() -> None:
 
 def test_dicts_that_are_not_code_tables_are_ignored_without_a_name() -> None:
     assert read('HEADERS = {make(): "x"}\nLIMITS = {"a": 1}\n').tables == ("LIMITS (dict, 1 code, line 2)",)
+
+
+@pytest.mark.parametrize(
+    ("initializer", "expected"),
+    [
+        pytest.param(
+            "def __init__(self, code, status, message):\n"
+            "    self.code = code\n    self.http_status = status\n    self.message = message\n",
+            {"value": "proof_not_found", "status": 404, "message": "Proof not found"}, id="init-stores-attributes"),
+        pytest.param(
+            "def __new__(cls, code, http_status, detail):\n"
+            "    member = object.__new__(cls)\n    member._value_ = code\n    member.status = http_status\n"
+            "    member.detail = detail\n    return member\n",
+            {"value": "proof_not_found", "status": 404, "message": "Proof not found"}, id="new-sets-value"),
+        pytest.param(
+            "def __init__(self, slug, status_code, text):\n    self.slug = slug\n    self.status_code = status_code\n",
+            {"value": ("proof_not_found", "Proof not found"), "status": 404}, id="unrecognised-parts-stay-the-value"),
+    ],
+)
+def test_enum_tuple_members_split_by_their_initializer(initializer: str, expected: dict[str, Any]) -> None:
+    body = textwrap.indent(initializer, "    ")
+    table = read(f'import enum\nclass ErrorCode(enum.Enum):\n{body}\n    PROOF_NOT_FOUND = ("proof_not_found", 404, "Proof not found")\n')
+    assert values(table) == {"PROOF_NOT_FOUND": expected}
+
+
+def test_enum_tuple_split_by_a_mixin_base_initializer_and_kept_whole_without_one() -> None:
+    table = read('''
+        import enum
+        class ErrorInfo:
+            def __init__(self, status: int, message: str) -> None:
+                self.status = status
+                self.message = message
+        class ErrorCode(ErrorInfo, enum.Enum):
+            PROOF_NOT_FOUND = (404, "Proof not found")
+        class Pair(enum.Enum):
+            A = (1, "one")
+    ''')
+    assert values(table) == {
+        "PROOF_NOT_FOUND": {"status": 404, "message": "Proof not found"},
+        "A": {"value": (1, "one")},
+    }
+    assert table.records["PROOF_NOT_FOUND"].fields["status"].line == 7
+
+
+def test_enum_tuple_part_that_is_not_literal_is_not_static_alone() -> None:
+    table = read('''
+        import enum
+        class ErrorCode(enum.Enum):
+            def __init__(self, status, message):
+                self.status = status
+                self.message = message
+            GONE = (410, messages.GONE)
+    ''')
+    assert values(table) == {"GONE": {"status": 410, "message": Unknown("messages.GONE")}}
