@@ -33,7 +33,8 @@ def enum_entries(module: Module, info: ClassInfo) -> Iterator[Entry]:
     roles = member_roles(module, info)
     for member in module.members(info.name):
         parts = member.value.elements if isinstance(member.value, cst.Tuple) else ()
-        if roles is not None and len(parts) == len(roles):
+        # A starred part unpacks something unknown: the tuple stays one (not static) value.
+        if roles is not None and len(parts) == len(roles) and all(isinstance(part, cst.Element) for part in parts):
             fields = _split_member(module, info.name, member.line, [part.value for part in parts], roles)
             yield Entry(info.name, member.name, member.line, fields)
             continue

@@ -221,3 +221,15 @@ def test_enum_tuple_part_that_is_not_literal_is_not_static_alone() -> None:
             GONE = (410, messages.GONE)
     ''')
     assert values(table) == {"GONE": {"status": 410, "message": Unknown("messages.GONE")}}
+
+
+def test_enum_tuple_with_a_starred_part_stays_one_unknown_value() -> None:
+    table = read('''
+        import enum
+        class ErrorCode(enum.Enum):
+            def __init__(self, status, message):
+                self.status = status
+                self.message = message
+            GONE = (*DEFAULTS, "Gone")
+    ''')
+    assert values(table) == {"GONE": {"value": Unknown('(*DEFAULTS, "Gone")')}}
