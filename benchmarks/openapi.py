@@ -5,8 +5,11 @@ Uses GitHub's REST API description from the npm package ``@octokit/openapi``
 and prints, in one run:
 
 * for the JSON pairs 23.0.0 -> 23.0.1 and 22.0.0 -> 23.0.0: the wall and CPU time
-  and peak memory of the full classification, the floor (parsing both files
-  with the fastest JSON parser installed) and their ratio (target <= 3);
+  and peak memory of the full classification, the floor and their ratio
+  (target <= 3). The floor is the time to parse both files into Python values
+  with the fastest of the JSON parsers installed (orjson, msgspec, pysimdjson
+  with full conversion, ujson, the standard library: each is measured, the
+  fastest is kept and named);
 * a synthetic series at 1x/2x/4x/8x the size (paths and components copied
   under new names), to show the cost grows linearly;
 * for the YAML form of the first pair: the parse time of each YAML parser
@@ -14,9 +17,11 @@ and prints, in one run:
   without and with the parse cache keyed by git blob id (cold, base served
   from the cache, both served from the cache).
 
-Each measurement runs in its own process so peak memory is its own.
+Each measurement runs in its own process so peak memory is its own, and is the
+best of ``--repeat`` runs (3 by default) by CPU time: load from other programs
+only ever adds time, to the classification and to the floor alike.
 
-Usage: python benchmarks/openapi.py [--sizes 1,2,4,8] [--no-yaml]
+Usage: python benchmarks/openapi.py [--sizes 1,2,4,8] [--no-yaml] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ CACHE = Path(__file__).parent / ".cache"
 PACKAGE = "@octokit/openapi"
 MEMBER = "package/generated/api.github.com.json"
 PAIRS = (("23.0.0", "23.0.1"), ("22.0.0", "23.0.0"))
+REPEAT = 3
 
 
 def spec_file(version: str) -> Path:
@@ -59,13 +65,34 @@ def spec_file(version: str) -> Path:
 # -- the measured children -------------------------------------------------------------
 
 
-def child_floor(base: str, head: str) -> dict[str, object]:
-    try:
+# Parsers that turn JSON bytes into the Python dicts and lists the classifier works on,
+# each tried when installed; the floor is the fastest of them on this machine.
+FLOOR_PARSERS = ("orjson", "msgspec", "simdjson", "ujson", "json")
+
+
+def _parser(name: str):  # type: ignore[no-untyped-def]
+    if name == "orjson":
         import orjson
 
-        parse, parser = orjson.loads, "orjson"
-    except ImportError:
-        parse, parser = json.loads, "json"
+        return orjson.loads
+    if name == "msgspec":
+        import msgspec
+
+        return msgspec.json.decode
+    if name == "simdjson":
+        import simdjson
+
+        # Full conversion to Python objects, like the others (its lazy proxies would not be a fair floor).
+        return lambda blob: simdjson.Parser().parse(blob).as_dict()
+    if name == "ujson":
+        import ujson
+
+        return ujson.loads
+    return json.loads
+
+
+def child_floor(base: str, head: str, parser: str) -> dict[str, object]:
+    parse = _parser(parser)
     data = [Path(base).read_bytes(), Path(head).read_bytes()]
     started, cpu = time.perf_counter(), time.process_time()
     for blob in data:
@@ -120,11 +147,24 @@ def _usage(started: float, cpu: float) -> dict[str, object]:
 
 
 def measure(*args: str) -> dict[str, object]:
-    proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
-    result: dict[str, object] = json.loads(proc.stdout)
-    return result
+    """The best of ``REPEAT`` runs, each in its own process (the machine's load only ever adds time)."""
+    best: dict[str, object] = {}
+    for _ in range(REPEAT):
+        proc = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+                              check=False)
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+        result: dict[str, object] = json.loads(proc.stdout)
+        if not best or result["cpu"] < best["cpu"]:  # type: ignore[operator]
+            best = result
+    return best
+
+
+def floor(base: Path, head: Path) -> dict[str, object]:
+    """Parsing both files with the fastest installed parser: the least any classification must spend."""
+    results = [measure("floor", str(base), str(head), name) for name in FLOOR_PARSERS]
+    timed = [result for result in results if "cpu" in result]
+    return min(timed, key=lambda result: result["cpu"])  # type: ignore[arg-type,return-value]
 
 
 # -- inputs ------------------------------------------------------------------------------
@@ -183,12 +223,12 @@ def yaml_pair(base: Path, head: Path) -> tuple[Path, Path]:
 # -- report ------------------------------------------------------------------------------
 
 
-def row(label: str, full: dict[str, object], floor: dict[str, object] | None, size_mb: float) -> str:
+def row(label: str, full: dict[str, object], bound: dict[str, object] | None, size_mb: float) -> str:
     if "error" in full:
         return f"{label:<24} error: {full['error']}"
-    if floor and "wall" in floor:
-        versus = (f"floor {floor['wall']:.2f}s (cpu {floor['cpu']:.2f}s)  ratio wall {full['wall'] / floor['wall']:.1f}x"
-                  f" cpu {full['cpu'] / floor['cpu']:.1f}x")  # type: ignore[operator]
+    if bound and "wall" in bound:
+        versus = (f"floor {bound['wall']:.2f}s (cpu {bound['cpu']:.2f}s)  ratio wall {full['wall'] / bound['wall']:.1f}x"
+                  f" cpu {full['cpu'] / bound['cpu']:.1f}x")  # type: ignore[operator]
     else:
         versus = "floor -"
     return (f"{label:<24} {size_mb:6.1f} MB  full {full['wall']:6.2f}s (cpu {full['cpu']:6.2f}s, "
@@ -200,8 +240,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,2,4,8")
     parser.add_argument("--no-yaml", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is kept")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     if args.child:
         kind, *rest = args.child
         handler = {"floor": child_floor, "classify": child_classify, "yaml": child_yaml}[kind]
@@ -217,9 +260,9 @@ def run(root: Path, sizes: list[int], with_yaml: bool) -> None:
         base, head = spec_file(old), spec_file(new)
         dirs = pair_dirs(root, f"{old}-{new}", base, head)
         size = (base.stat().st_size + head.stat().st_size) / 1e6
-        floor = measure("floor", str(base), str(head))
-        print(row(f"json {old} -> {new}", measure("classify", *map(str, dirs)), floor, size)
-              + f"  [floor parser: {floor.get('parser')}]")
+        fastest = floor(base, head)
+        print(row(f"json {old} -> {new}", measure("classify", *map(str, dirs)), fastest, size)
+              + f"  [floor parser: {fastest.get('parser')}]")
     base_spec = json.loads(spec_file("23.0.0").read_text("utf-8"))
     head_spec = json.loads(spec_file("23.0.1").read_text("utf-8"))
     for copies in sizes:
@@ -230,8 +273,8 @@ def run(root: Path, sizes: list[int], with_yaml: bool) -> None:
             write_json(scaled(spec, copies), folder / side / "openapi.json")
             files.append(folder / side / "openapi.json")
         size = sum(f.stat().st_size for f in files) / 1e6
-        floor = measure("floor", *map(str, files))
-        print(row(f"synthetic {copies}x", measure("classify", str(folder / "base"), str(folder / "head")), floor, size))
+        print(row(f"synthetic {copies}x", measure("classify", str(folder / "base"), str(folder / "head")),
+                  floor(*files), size))
     if with_yaml:
         yaml_report(root)
 

@@ -28,8 +28,11 @@ _DECODER = json.JSONDecoder()
 class JsonIndex:
     """Answers ``line(pointer)`` for one JSON text."""
 
-    def __init__(self, text: str | bytes, data: Any = None) -> None:
+    def __init__(self, text: str | bytes, data: Any = None, key_bytes: Callable[[str], bytes] | None = None) -> None:
         self._source = text
+        # Given when ``text`` is known to be exactly that serializer's output: a
+        # member's line is then one ``bytes.find`` of its encoded key at its indent.
+        self._key_bytes = key_bytes if isinstance(text, bytes) else None
         self._text: str | None = text if isinstance(text, str) else None
         self.data = data
         head = text[:200] if isinstance(text, str) else text[:200].decode("utf-8", "ignore")
@@ -42,6 +45,8 @@ class JsonIndex:
         self._orders: dict[int, dict[str, int]] = {}
         self._starts: dict[int, tuple[list[int], Iterator[Any]]] = {}
         self._members: dict[int, dict[str, tuple[int, int]]] = {}
+        self._keys: dict[tuple[int, str], int] = {}
+        self._found: dict[int, tuple[list[int], list[int]]] = {}
 
     @property
     def text(self) -> str:
@@ -71,6 +76,12 @@ class JsonIndex:
     def _by_indent(self, pointer: Pointer) -> int | None:
         node, position = self.data, 0
         for depth, token in enumerate(pointer, start=1):
+            if isinstance(node, dict) and token in node and self._key_bytes is not None:
+                found = self._key_at(node, token, depth, position)
+                if found < 0:
+                    return None
+                node, position = node[token], found
+                continue
             if isinstance(node, dict) and token in node:
                 index, child = self._order(node)[token], node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -82,6 +93,26 @@ class JsonIndex:
                 return None
             node, position = child, starts[index]
         return position + 1
+
+    def _key_at(self, node: dict[str, Any], token: str, depth: int, parent: int) -> int:
+        """Offset of member ``token`` of ``node``: one ``bytes.find`` of its encoded key at its indent.
+
+        Members come in the text in the dict's order, so the search starts at the
+        nearest member before it already found, not at the top of its container
+        (findings under ``paths`` would otherwise scan it again and again).
+        """
+        found = self._keys.get((id(node), token))
+        if found is None:
+            index = self._order(node)[token]
+            indexes, offsets = self._found.setdefault(id(node), ([], []))
+            slot = bisect.bisect_left(indexes, index)
+            start = offsets[slot - 1] + 1 if slot else parent
+            needle = b"\n" + b" " * (self.indent * depth) + self._key_bytes(token) + b":"  # type: ignore[misc]
+            found = self._keys[(id(node), token)] = self._layout.find(needle, start)  # type: ignore[arg-type]
+            if found >= 0:
+                indexes.insert(slot, index)
+                offsets.insert(slot, found)
+        return found
 
     def _order(self, node: dict[str, Any]) -> dict[str, int]:
         order = self._orders.get(id(node))
@@ -116,11 +147,15 @@ class JsonIndex:
         # Lines are counted from the nearest position already known below, so a
         # few findings cost a few partial counts, not a table of every newline.
         # Offsets into bytes and into the decoded text differ: each has its own.
+        # Findings do not come in file order: count from the nearer known neighbour, below or above.
         known, lines = self._counted[isinstance(haystack, bytes)]
         index = bisect.bisect_right(known, position) - 1
-        known_at, known_line = known[index], lines[index]
         newline = b"\n" if isinstance(haystack, bytes) else "\n"
-        line = known_line + haystack.count(newline, known_at, position)  # type: ignore[arg-type]
+        above = index + 1 < len(known) and known[index + 1] - position < position - known[index]
+        if above:
+            line = lines[index + 1] - haystack.count(newline, position, known[index + 1])  # type: ignore[arg-type]
+        else:
+            line = lines[index] + haystack.count(newline, known[index], position)  # type: ignore[arg-type]
         known.insert(index + 1, position)
         lines.insert(index + 1, line)
         return line

@@ -105,7 +105,9 @@ def _fast_json_document(data: bytes, path: str) -> Document | None:
         return None
     from classifier.surfaces.openapi.json_lines import JsonIndex
 
-    return Document(path, value, JsonIndex(data, value).locator())
+    # The bytes are exactly orjson's rendering of the value: keys are found as orjson writes them.
+    key_bytes = orjson.dumps if layout else None
+    return Document(path, value, JsonIndex(data, value, key_bytes).locator())
 
 
 class _DuplicateKey(Exception):
