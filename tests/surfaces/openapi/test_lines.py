@@ -65,3 +65,17 @@ def test_yaml_lines() -> None:
     assert document.line(("paths", "/a", "get", "parameters", "0", "in")) == 7
     assert document.line(("paths", "/a", "get", "responses", "200")) == 10
     assert document.data["paths"]["/a"]["get"]["responses"] == {"200": {"description": "ok"}}
+
+
+@pytest.mark.parametrize("order", ["forward", "reverse"])
+def test_pretty_json_lines_do_not_depend_on_the_order_asked(order: str) -> None:
+    """Lines are counted from known neighbours above or below, and keys found from earlier siblings."""
+    spec = dict(SPEC, paths={**SPEC["paths"], "/ünïcode/é": {"get": {"responses": {}}}})
+    text = json.dumps(spec, indent=2, ensure_ascii=False)
+    pointers = [*POINTERS, ("paths", "/ünïcode/é", "get")]
+    truth = JsonIndex(text)
+    expected = {pointer: truth.line(pointer) for pointer in pointers}
+    document = parse_document(text.encode(), "openapi.json", Side.HEAD, 10**6)
+    asked = pointers if order == "forward" else pointers[::-1]
+    assert {pointer: document.line(pointer) for pointer in asked} == expected
+    assert expected[("paths", "/ünïcode/é", "get")] == text.splitlines().index('    "/ünïcode/é": {') + 2
