@@ -24,8 +24,8 @@ def compare_keywords(walk: Walk, old: Any, new: Any, ctx: Context) -> None:
     _enum(walk, new, before, after, ctx, label)
     for keyword in (*UPPER, *LOWER, *EXCLUSIVE, "multipleOf", "uniqueItems", "additionalProperties", "const"):
         a, b = before.get(keyword, MISSING), after.get(keyword, MISSING)
-        if _same(a, b):
-            continue
+        if _same(a, b) or keyword == "additionalProperties" and isinstance(a, dict) and isinstance(b, dict):
+            continue  # two additionalProperties schemas are compared as schemas, by the walk
         way = movement(keyword, a, b)
         walk.added("constraint-changed", new.at, ctx, f"{label} {keyword} {_describe(a, b)}",
                    key=keyword, keyword=keyword, way=way)
@@ -66,7 +66,7 @@ def _short(value: Any) -> str:
 def movement(keyword: str, a: Any, b: Any) -> str:
     """``tightened``, ``relaxed`` or ``changed`` for one keyword going from ``a`` to ``b``."""
     if keyword == "additionalProperties":
-        return _boolish(a is not False, b is not False)
+        return _openness_change(_openness(a), _openness(b))
     if keyword == "uniqueItems":
         return _boolish(a is not True, b is not True)
     if a is MISSING:
@@ -81,6 +81,17 @@ def movement(keyword: str, a: Any, b: Any) -> str:
         smaller_is_tighter = keyword in UPPER
         return "tightened" if (b < a) == smaller_is_tighter else "relaxed"
     return "changed"
+
+
+def _openness(value: Any) -> int:
+    """How many extra properties ``additionalProperties`` lets through: none, those of a schema, any."""
+    if value is False:
+        return 0
+    return 1 if isinstance(value, dict) and value else 2
+
+
+def _openness_change(before: int, after: int) -> str:
+    return "tightened" if after < before else "relaxed" if after > before else "changed"
 
 
 def _boolish(allowed_before: bool, allowed_after: bool) -> str:

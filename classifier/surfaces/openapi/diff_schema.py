@@ -142,6 +142,11 @@ def _field_contract(walk: Walk, name: str, ctx: Context) -> str | None:
 def _children(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if old.items is not None and new.items is not None:
         diff_schema(walk, old.items, new.items, _nested(ctx, "[]"))
+    elif _both_arrays(old, new) and _constrains(old.items) != _constrains(new.items):
+        # An array whose items were anything now has an item schema (or the reverse).
+        added = _constrains(new.items)
+        walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} items schema {'added' if added else 'removed'}",
+                   key="items", keyword="items", way="tightened" if added else "relaxed")
     if old.additional is not None and new.additional is not None:
         diff_schema(walk, old.additional, new.additional, _nested(ctx, "{*}"))
     old_tuple, new_tuple = old.at.child("prefixItems"), new.at.child("prefixItems")
@@ -150,6 +155,26 @@ def _children(walk: Walk, old: View, new: View, ctx: Context) -> None:
         for index in range(min(len(old_tuple.value), len(new_tuple.value))):
             diff_schema(walk, old_tuple.child(str(index)), new_tuple.child(str(index)),  # type: ignore[arg-type]
                         _nested(ctx, f"[{index}]"))
+    _tuple_length(walk, old_tuple, new_tuple, new, ctx)
+
+
+def _both_arrays(old: View, new: View) -> bool:
+    # A type change (object to array...) is reported as such, not as items appearing.
+    return "array" in (old.types or ()) and "array" in (new.types or ())
+
+
+def _constrains(items: At | None) -> bool:
+    return items is not None and items.value not in ({}, True)
+
+
+def _tuple_length(walk: Walk, old: At | None, new: At | None, view: View, ctx: Context) -> None:
+    """More ``prefixItems`` positions constrain more of the array; fewer free them."""
+    before = len(old.value) if old is not None and isinstance(old.value, list) else 0
+    after = len(new.value) if new is not None and isinstance(new.value, list) else 0
+    if before != after:
+        walk.added("constraint-changed", view.at, ctx, f"{ctx.label()} prefixItems changed from {before} to {after}"
+                   " positions", key="prefixItems", keyword="prefixItems",
+                   way="tightened" if after > before else "relaxed")
 
 
 def _nested(ctx: Context, suffix: str) -> Context:
