@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from classifier.surfaces.cst_parse import parse_module as guarded_parse_module
 from classifier.surfaces.error_codes import enums, shapes
 from classifier.surfaces.error_codes.consistency import status_disagreements
 from classifier.surfaces.error_codes.gather import (
@@ -50,11 +51,16 @@ def parse_module(text: str, registry: tuple[str, ...] = ()) -> shapes.Module:
     """
     try:
         # The tree is ours alone, so libcst's defensive deep copy is skipped.
-        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        wrapper = MetadataWrapper(guarded_parse_module(text), unsafe_skip_copy=True)
+        return _gather(wrapper, registry)
     except cst.ParserSyntaxError as exc:
         raise Unparsable(_syntax_problem(text, exc)) from None
     except RecursionError:
+        # From the parser, or from a visitor walking a chain libcst nests (a and b and ...).
         raise Unparsable(Problem("unreadable", "syntax", None, "too deeply nested to parse")) from None
+
+
+def _gather(wrapper: MetadataWrapper, registry: tuple[str, ...]) -> shapes.Module:
     classes, assignments, calls = GatherClassesVisitor(), GatherAssignmentsVisitor(), GatherRegistryCallsVisitor(registry)
     wrapper.visit_batched([classes, assignments, calls])  # one walk of the tree for all three
     positions = wrapper.resolve(PositionProvider)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from classifier.surfaces.cst_parse import parse_module as guarded_parse_module
 from classifier.surfaces.migrations.canonical import (
     canonical,
     display,
@@ -52,10 +53,16 @@ def read_migration(path: str, text: str, dialect: str, lines: bool = True) -> Mi
     than the parse itself.
     """
     try:
-        module = cst.parse_module(text)
+        return _read(path, guarded_parse_module(text), dialect, lines)
     except cst.ParserSyntaxError as exc:
         problem = f"does not parse (line {exc.raw_line}): {exc.message}"
-        return MigrationFile(path, GraphFields(None, problem=problem), parse_error=problem)
+    except RecursionError:
+        # From the parser, or from a walk over a chain libcst nests (a and b and ...).
+        problem = "does not parse: nested too deeply"
+    return MigrationFile(path, GraphFields(None, problem=problem), parse_error=problem)
+
+
+def _read(path: str, module: cst.Module, dialect: str, lines: bool) -> MigrationFile:
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider) if lines else None
     walker = _FunctionWalker(positions, dialect)
     for index, statement in enumerate(module.body):
