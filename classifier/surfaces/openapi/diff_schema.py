@@ -188,6 +188,10 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
         return
     if old.discriminator != new.discriminator and old.discriminator is not None:
         walk.added("discriminator-changed", new.at, ctx, f"{ctx.label()} discriminator changed")
+    if old.union and new.union and old.union != new.union:
+        # oneOf rejects a value matching several variants; anyOf accepts it.
+        walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} variants changed from {old.union} to {new.union}",
+                   key="union", keyword=new.union, way="relaxed" if new.union == "anyOf" else "tightened")
     before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.variants)}
     after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.variants)}
     for key in sorted(before.keys() - after.keys()):

@@ -35,6 +35,7 @@ class View:
     variants: list[At] = field(default_factory=list)
     discriminator: Any = None
     negated: At | None = None
+    union: str = ""  # "oneOf" or "anyOf": whether a value may match several variants
 
 
 def view(resolver: Resolver, at: At) -> View:
@@ -93,6 +94,7 @@ def _merge_branch(result: View, branch: View) -> None:
     result.discriminator = result.discriminator or branch.discriminator
     result.negated = result.negated or branch.negated
     result.variants.extend(branch.variants)
+    result.union = result.union or branch.union
 
 
 def _unions(resolver: Resolver, result: View, at: At) -> None:
@@ -115,6 +117,7 @@ def _unions(resolver: Resolver, result: View, at: At) -> None:
             result.types, result.nullable = single.types, single.nullable or result.nullable
         else:
             result.variants.extend(b for b in kept if b is not None)
+            result.union = keyword
 
 
 def variant_key(resolver: Resolver, at: At, index: int) -> str:
