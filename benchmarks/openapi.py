@@ -76,16 +76,16 @@ def _parser(name: str):  # type: ignore[no-untyped-def]
 
         return orjson.loads
     if name == "msgspec":
-        import msgspec
+        import msgspec  # type: ignore[import-not-found]
 
         return msgspec.json.decode
     if name == "simdjson":
-        import simdjson
+        import simdjson  # type: ignore[import-not-found]
 
         # Full conversion to Python objects, like the others (its lazy proxies would not be a fair floor).
         return lambda blob: simdjson.Parser().parse(blob).as_dict()
     if name == "ujson":
-        import ujson
+        import ujson  # type: ignore[import-untyped]
 
         return ujson.loads
     return json.loads

@@ -11,7 +11,8 @@ also yields that class's own rule.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from classifier.model import Change
 

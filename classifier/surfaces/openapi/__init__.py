@@ -9,7 +9,7 @@ change pays nothing for them.
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from classifier.model import Change
 from classifier.policy.config import Config

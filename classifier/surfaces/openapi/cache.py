@@ -14,8 +14,9 @@ import hashlib
 import marshal
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from classifier.surfaces.openapi.document import LineTable, Pointer
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_PATHS = ("snapshots/**/openapi.{json,yaml,yml}", "openapi.{json,yaml,yml}")
 DEFAULT_ENVELOPE_PROPERTIES = ("data", "error", "errors", "meta")

@@ -6,10 +6,16 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from classifier.surfaces.openapi.diff_links import diff_links
 from classifier.surfaces.openapi.diff_schema import diff_schema
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.diff_links import diff_links
-from classifier.surfaces.openapi.walk import Context, Walk, sunset, sunset_moved, sunset_note
+from classifier.surfaces.openapi.walk import (
+    Context,
+    Walk,
+    sunset,
+    sunset_moved,
+    sunset_note,
+)
 
 if TYPE_CHECKING:
     from classifier.surfaces.openapi.diff_ops import Operation

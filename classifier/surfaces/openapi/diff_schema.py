@@ -14,7 +14,14 @@ from classifier.errors import SourceError
 from classifier.surfaces.openapi.constraints import compare_keywords
 from classifier.surfaces.openapi.refs import At
 from classifier.surfaces.openapi.schema import View, variant_key, view
-from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk, sunset, sunset_moved, sunset_note
+from classifier.surfaces.openapi.walk import (
+    MAX_SCHEMA_DEPTH,
+    Context,
+    Walk,
+    sunset,
+    sunset_moved,
+    sunset_note,
+)
 
 
 def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:

@@ -7,8 +7,9 @@ elements never need a line, only those a finding points at).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 Pointer = tuple[str, ...]
 

@@ -17,7 +17,8 @@ import bisect
 import functools
 import json
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from classifier.surfaces.openapi.document import Pointer
 
