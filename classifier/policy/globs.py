@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from classifier.errors import ConfigError
+
+if TYPE_CHECKING:
+    from classifier.policy.globmatch import Automaton
 
 
 def match_any(path: str, globs: Iterable[str]) -> bool:
@@ -29,11 +32,9 @@ def compile_glob(glob: str) -> Glob:
     Raises:
         ConfigError: an unclosed ``[`` or ``{``, or too many ``{a,b}`` alternatives.
     """
-    from classifier.policy.globmatch import Automaton
-
     regex = re.compile(_translate(glob, glob), re.DOTALL)
     runs = max(sum(map(_unbounded_runs, pieces)) for pieces in _alternatives(glob, glob))
-    return Glob(regex, runs, Automaton.of(glob) if runs > 1 else None)
+    return Glob(glob, regex, runs)
 
 
 # Past this length a path is matched by the automaton when the glob has two unbounded runs:
@@ -44,15 +45,21 @@ REGEX_PATH_LIMIT = 256
 class Glob:
     """A compiled glob: ``fullmatch(path)`` says whether it matches the whole path."""
 
-    __slots__ = ("regex", "runs", "automaton")
+    __slots__ = ("glob", "regex", "runs", "_automaton")
 
-    def __init__(self, regex: re.Pattern[str], runs: int, automaton: object | None) -> None:
-        self.regex, self.runs, self.automaton = regex, runs, automaton
+    def __init__(self, glob: str, regex: re.Pattern[str], runs: int) -> None:
+        self.glob, self.regex, self.runs = glob, regex, runs
+        self._automaton: Automaton | None = None
 
     def fullmatch(self, path: str) -> bool:
-        if self.automaton is None or (self.runs == 2 and len(path) <= REGEX_PATH_LIMIT):
+        if self.runs < 2 or (self.runs == 2 and len(path) <= REGEX_PATH_LIMIT):
             return self.regex.fullmatch(path) is not None
-        return self.automaton.fullmatch(path)  # type: ignore[attr-defined]
+        if self._automaton is None:
+            # Built on first need: most runs never meet a glob or a path that calls for it.
+            from classifier.policy.globmatch import Automaton
+
+            self._automaton = Automaton.of(self.glob)
+        return self._automaton.fullmatch(path)
 
 
 def _unbounded_runs(glob: str) -> int:
