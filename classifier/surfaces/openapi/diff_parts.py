@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from classifier.surfaces.openapi.diff_links import diff_links
@@ -97,7 +96,7 @@ def _parameter_pair(walk: Walk, old: At, new: At, ctx: Context, label: str) -> N
     sunset_moved(walk, old, new, ctx, label)
     old_schema, new_schema = _param_schema(old), _param_schema(new)
     if old_schema is not None and new_schema is not None:
-        diff_schema(walk, old_schema, new_schema, replace(ctx, where=f"{ctx.where} {label}"))
+        diff_schema(walk, old_schema, new_schema, ctx.located(f"{ctx.where} {label}"))
 
 
 def _param_schema(param: At) -> At | None:
@@ -127,7 +126,7 @@ def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: C
     if was != now:
         walk.added("request-body-required-changed", new, sub,
                    f"request body became {'required' if now else 'optional'}", required=now)
-    _content(walk, old.child("content"), new.child("content"), replace(sub, where=f"{ctx.where} request body"),
+    _content(walk, old.child("content"), new.child("content"), sub.located(f"{ctx.where} request body"),
              sub.direction)
 
 
@@ -164,7 +163,7 @@ def diff_responses(walk: Walk, old: Operation, new: Operation, ctx: Context) -> 
         elif status not in before:
             walk.added("response-added", after[status], sub, f"response {status} added", status=status)
         else:
-            _response_pair(walk, before[status], after[status], replace(sub, where=f"{ctx.where} response {status}"))
+            _response_pair(walk, before[status], after[status], sub.located(f"{ctx.where} response {status}"))
 
 
 def _has_idempotency_header(walk: Walk, resolver: Resolver, op: Operation) -> bool:
@@ -210,7 +209,7 @@ def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
                            f"response header '{name}' became {'required' if now else 'optional'}", required=now)
             old_schema, new_schema = _param_schema(old_header), _param_schema(header)
             if old_schema is not None and new_schema is not None:
-                diff_schema(walk, old_schema, new_schema, replace(sub, where=f"{ctx.where} header '{name}'"))
+                diff_schema(walk, old_schema, new_schema, sub.located(f"{ctx.where} header '{name}'"))
 
 
 def _by_lower(resolver: Resolver, holder: At | None) -> dict[str, tuple[str, At]]:
