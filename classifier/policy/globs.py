@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from classifier.errors import ConfigError
 
@@ -43,16 +43,18 @@ REGEX_PATH_LIMIT = 256
 
 
 class Glob:
-    """A compiled glob: ``fullmatch(path)`` says whether it matches the whole path."""
+    """A compiled glob: ``fullmatch(path)`` is truthy when it matches the whole path."""
 
-    __slots__ = ("glob", "regex", "runs", "_automaton")
+    __slots__ = ("glob", "regex", "runs", "_automaton", "fullmatch")
 
     def __init__(self, glob: str, regex: re.Pattern[str], runs: int) -> None:
         self.glob, self.regex, self.runs = glob, regex, runs
         self._automaton: Automaton | None = None
+        # One unbounded run cannot backtrack badly: the regex answers directly (a match is truthy).
+        self.fullmatch: Callable[[str], object] = regex.fullmatch if runs < 2 else self._guarded_match
 
-    def fullmatch(self, path: str) -> bool:
-        if self.runs < 2 or (self.runs == 2 and len(path) <= REGEX_PATH_LIMIT):
+    def _guarded_match(self, path: str) -> bool:
+        if self.runs == 2 and len(path) <= REGEX_PATH_LIMIT:
             return self.regex.fullmatch(path) is not None
         if self._automaton is None:
             # Built on first need: most runs never meet a glob or a path that calls for it.

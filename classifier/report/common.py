@@ -73,6 +73,8 @@ def regular_findings(report: Report) -> tuple[Finding, ...]:
 
 def one_line(text: str) -> str:
     """Text safe for one terminal line: control characters (newlines, escape codes) shown as ``\\xNN``."""
+    if text.isprintable():
+        return text  # the usual case, without a Python step per character
     return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
 
 

@@ -14,6 +14,7 @@ costs no import.
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import tokenize
 from typing import Iterable, Iterator, Sequence
@@ -76,6 +77,12 @@ def _parse(path: str, data: bytes, side: Side) -> tuple[tuple[ast.Module, list[s
 
 
 def _decode(path: str, data: bytes, side: Side) -> str:
+    if not data.startswith(codecs.BOM_UTF8) and b"coding" not in b"\n".join(data.split(b"\n", 2)[:2]):
+        # No BOM and no cookie: plain UTF-8, without tokenize's line-by-line sniffing.
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # reported below, in the words the slow path uses
     # Honour a PEP 263 coding cookie the way Python itself would.
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
