@@ -132,19 +132,21 @@ def test_preflight_unreachable_database_and_old_restore_point(capsys, project, t
             "--database-url: cannot use it: Can't load plugin: sqlalchemy.dialects:nosuchdb; fix: give a SQLAlchemy URL",
         ),
         (
-            ["preflight", "--database-url", "sqlite://", "--script-location", "/nonexistent"],
-            "--script-location /nonexistent: no such file or directory",
+            ["preflight", "--database-url", "sqlite://", "--script-location", "{missing}"],
+            "--script-location {missing}: no such file or directory",
         ),
         (
-            ["postflight", "--database-url", "sqlite://", "--preflight", "/nonexistent.json"],
-            "--preflight /nonexistent.json: cannot read it: No such file or directory; fix: pass the file the earlier step wrote",
+            ["postflight", "--database-url", "sqlite://", "--preflight", "{missing}.json"],
+            "--preflight {missing}.json: cannot read it: No such file or directory; fix: pass the file the earlier step wrote",
         ),
     ],
 )
-def test_migrations_usage_errors_are_one_line_and_exit_2(capsys, monkeypatch, argv, message):
+def test_migrations_usage_errors_are_one_line_and_exit_2(capsys, monkeypatch, tmp_path, argv, message):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("VERSION_HASH", CODE_SHA)
-    status, out, err = run_cli(capsys, "migrations", *argv)
+    missing = str(tmp_path / "missing")  # a path that certainly does not exist
+    message = message.format(missing=missing)
+    status, out, err = run_cli(capsys, "migrations", *(arg.format(missing=missing) for arg in argv))
     assert (status, out, err) == (2, "", f"classify: error: {message}\n")
 
 
