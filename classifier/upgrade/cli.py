@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from classifier.errors import ClassifierError, UsageError
+from classifier.errors import UsageError
 from classifier.upgrade.render import render
 
 FORMATS = ("text", "json")
@@ -233,28 +233,11 @@ def _run_compare(args: argparse.Namespace) -> int:
     return _finish(record, args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """A stand-alone parser with the ``migrations``, ``fleet`` and ``outcomes`` groups."""
-    parser = argparse.ArgumentParser(
-        prog="classify", description="Upgrade operations: preflight, postflight, fleet, outcomes."
-    )
-    groups = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    migrations = groups.add_parser("migrations", help="pre- and post-migration checks, rollback compatibility")
-    add_migration_commands(migrations.add_subparsers(dest="migrations_command", metavar="COMMAND", required=True))
-    configure_fleet_parser(groups.add_parser("fleet", help="consistency of a fleet of instances"))
-    configure_outcomes_parser(groups.add_parser("outcomes", help="verification outcomes of historical artifacts"))
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one upgrade command; a ``ClassifierError`` is one line on stderr and exit 2."""
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except ClassifierError as error:
-        hint = f"; fix: {error.hint}" if error.hint else ""
-        print(f"classify: error: {error.message}{hint}", file=sys.stderr)
-        return 2
+    """Run one upgrade command (``migrations …``, ``fleet …``, ``outcomes …``) as ``classify`` would."""
+    from classifier.cli import main as classify_main
+
+    return classify_main(sys.argv[1:] if argv is None else list(argv))
 
 
 if __name__ == "__main__":

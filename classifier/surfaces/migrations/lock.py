@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.errors import ClassifierError, SourceError, UsageError
+from classifier.errors import SourceError, UsageError
 from classifier.model import Side
 from classifier.policy.config import load_config
 from classifier.surfaces.migrations import tree_of
@@ -132,14 +132,9 @@ def find_trees(top: Path, config: MigrationsConfig) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Stand-alone entry point: ``python -m classifier.surfaces.migrations.lock lock …``."""
-    parser = argparse.ArgumentParser(prog="classify migrations", description="Migration lock files.")
-    configure_parser(parser)
-    try:
-        return run(parser.parse_args(argv))
-    except ClassifierError as exc:
-        hint = f"; fix: {exc.hint}" if exc.hint else ""
-        print(f"classify: error: {exc.message}{hint}", file=sys.stderr)
-        return 2
+    from classifier.cli import main as classify_main
+
+    return classify_main(["migrations", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
