@@ -61,7 +61,7 @@ def _where(item: Finding | Violation) -> str:
 
 
 def _more(total: int) -> list[str]:
-    return [f"", f"… and {total - MAX_ROWS} more in the JSON report."] if total > MAX_ROWS else []
+    return ["", f"… and {total - MAX_ROWS} more in the JSON report."] if total > MAX_ROWS else []
 
 
 def _cell(text: str) -> str:
