@@ -37,12 +37,21 @@ def load_yaml(text: str, path: str) -> tuple[Any, LineTable]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        if _is_nesting_limit(exc):
+            # Newer libyaml builds stop deep nesting themselves, in their own words; ours stay the same.
+            raise LoadError(f"nested deeper than {MAX_DEPTH} levels", line) from None
         raise LoadError(f"invalid YAML: {exc.problem or exc.context}", line) from None
+    except RecursionError:
+        raise LoadError(f"nested deeper than {MAX_DEPTH} levels", None) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {str(exc).splitlines()[0]}", None) from None
     converter = _Converter(budget=max(1_000_000, len(text)))
     data = None if root is None else converter.convert(root, 0)
     return data, converter.lines
+
+
+def _is_nesting_limit(exc: Any) -> bool:
+    return "nesting depth" in f"{exc.problem or ''} {exc.context or ''}"
 
 
 class _Converter:
