@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from classifier.model import Finding, Report, Violation
 from classifier.policy.config import Config
-from classifier.policy.decide import decide
+from classifier.policy.decide import decide, relax_unfrozen
 from classifier.policy.globs import match_any
 from classifier.rules import judge
-from classifier.sources import Source
+from classifier.sources import FilePair, Source
 from classifier.surfaces import build_surfaces
 
 
@@ -24,9 +24,7 @@ def run_check(source: Source, config: Config) -> Report:
         remaining = [pair for pair in remaining if id(pair) not in claimed]
         findings.extend(judge(surface.name, surface.compare(mine, source)))
     if "api" in config.table:
-        from classifier.policy.versions import apply_version_policy  # only repositories with API versions pay
-
-        findings = apply_version_policy(findings, pairs, source, config)
+        findings = _with_versions(findings, pairs, source, config)
     kept, violations = decide(findings, config)
     return Report(
         base=source.base,
@@ -36,6 +34,14 @@ def run_check(source: Source, config: Config) -> Report:
         fail_on=config.fail_on,
         files_compared=len(pairs),
     )
+
+
+def _with_versions(findings: list[Finding], pairs: list[FilePair], source: Source, config: Config) -> list[Finding]:
+    # Versions judge the other surfaces' findings, so they come last; only repositories with API versions pay.
+    from classifier.surfaces.versions import compare_versions
+
+    facts = compare_versions(findings, pairs, source, config)
+    return [*relax_unfrozen(findings, facts.unfrozen_paths), *judge("versions", facts.changes)]
 
 
 def _excluded(path: str, base_path: str | None, config: Config) -> bool:

@@ -40,7 +40,7 @@ def classify_project(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture
 def classify_app(classify_project: Path) -> Any:
     """The ASGI app named by ``[tool.classifier.api] app`` (override to build it yourself)."""
-    from classifier.policy.versions_app import load_app
+    from classifier.surfaces.versions.app import load_app
 
     api = _api(classify_project)
     if api.app is None:
@@ -60,7 +60,7 @@ def frozen_contract(classify_project: Path, classify_app: Any) -> Callable[[str]
 
 def assert_matches_snapshot(app: Any, version: str, project: Path) -> None:
     """Fail the test with a readable diff when ``app``'s document for ``version`` differs from its snapshot."""
-    from classifier.policy.versions_app import read_document, readable_diff, served_document
+    from classifier.surfaces.versions.app import read_document, readable_diff, served_document
     from classifier.snapshot import snapshot_file
 
     api = _api(project)
@@ -77,7 +77,7 @@ def assert_matches_snapshot(app: Any, version: str, project: Path) -> None:
 
 def _api(project: Path) -> Any:
     from classifier.policy.config import load_config
-    from classifier.policy.versions_config import parse_api_config
+    from classifier.surfaces.versions.config import parse_api_config
 
     config = load_config(project)
     return parse_api_config(config.table, config.origin)

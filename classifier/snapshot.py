@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from classifier.errors import ClassifierError, UsageError
 from classifier.model import Side
-from classifier.policy.versions_config import ApiConfig
+from classifier.surfaces.versions.config import ApiConfig
 
 EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
 SPEC_NAMES = ("openapi.json", "openapi.yaml", "openapi.yml")
@@ -74,7 +74,7 @@ class _Documents:
         self._app: Any = None
 
     def served(self, version: str) -> Any:
-        from classifier.policy.versions_app import load_app, read_document, served_document
+        from classifier.surfaces.versions.app import load_app, read_document, served_document
 
         if self.from_file is not None:
             return read_document(self.from_file)
@@ -87,7 +87,7 @@ class _Documents:
 
 def _project(config_path: Path | None) -> tuple[Path, ApiConfig]:
     from classifier.policy.config import load_config
-    from classifier.policy.versions_config import parse_api_config
+    from classifier.surfaces.versions.config import parse_api_config
 
     root = config_path.resolve().parent if config_path is not None else Path.cwd()
     config = load_config(root, config_path)
@@ -95,7 +95,7 @@ def _project(config_path: Path | None) -> tuple[Path, ApiConfig]:
 
 
 def _check_version_name(version: str) -> None:
-    from classifier.policy.versions_config import VERSION_PATTERN
+    from classifier.surfaces.versions.config import VERSION_PATTERN
 
     if VERSION_PATTERN.match(version) is None:
         raise UsageError(f"--version {version!r} is not a version name", hint="name versions v1, v2, …")
@@ -109,7 +109,7 @@ def snapshot_file(root: Path, api: ApiConfig, version: str) -> Path:
 
 
 def _write(root: Path, api: ApiConfig, documents: _Documents, version: str) -> int:
-    from classifier.policy.versions_app import canonical, read_document
+    from classifier.surfaces.versions.app import canonical, read_document
 
     served = documents.served(version)
     target = snapshot_file(root, api, version)
@@ -128,7 +128,7 @@ def _write(root: Path, api: ApiConfig, documents: _Documents, version: str) -> i
 
 
 def _versions_to_check(version: str | None, root: Path, api: ApiConfig) -> list[str]:
-    from classifier.policy.versions_layout import Layout
+    from classifier.surfaces.versions.layout import Layout
     from classifier.sources.directory import DirectorySource
 
     if version is not None:
@@ -142,7 +142,7 @@ def _versions_to_check(version: str | None, root: Path, api: ApiConfig) -> list[
 
 
 def _check(root: Path, api: ApiConfig, documents: _Documents, versions: list[str]) -> int:
-    from classifier.policy.versions_app import read_document, readable_diff
+    from classifier.surfaces.versions.app import read_document, readable_diff
 
     differing = 0
     for version in versions:

@@ -34,6 +34,16 @@ def decide(findings: Iterable[Finding], config: Config) -> tuple[list[Finding], 
     return kept, violations
 
 
+def relax_unfrozen(findings: Iterable[Finding], unfrozen_paths: frozenset[str]) -> list[Finding]:
+    """Findings inside an API version that is not frozen warn instead of blocking; they keep their label."""
+    return [
+        replace(finding, severity=Severity.WARNING)
+        if finding.path in unfrozen_paths and finding.severity is Severity.ERROR
+        else finding
+        for finding in findings
+    ]
+
+
 def _ignored(finding: Finding, config: Config) -> bool:
     return any(
         ignore.rule == finding.rule and (not ignore.paths or match_any(finding.path, ignore.paths))

@@ -51,7 +51,7 @@ def test_repositories_without_api_section_never_import_the_policy(repo: Any) -> 
     code = (
         "import sys; from classifier.cli import main; "
         f"main(['--repo', {str(repo.path)!r}, '--base', 'HEAD~1', '--head', 'HEAD', '--format', 'json']); "
-        "print('classifier.policy.versions' in sys.modules, file=sys.stderr)"
+        "print('classifier.surfaces.versions' in sys.modules, file=sys.stderr)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stderr.strip() == "False"

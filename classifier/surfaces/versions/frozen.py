@@ -13,8 +13,8 @@ from typing import Any, Iterator, Sequence
 
 from classifier.model import Change, Finding, Label, Location, Side
 from classifier.policy.globs import match_any
-from classifier.policy.versions_config import version_key
-from classifier.policy.versions_layout import Layout
+from classifier.surfaces.versions.config import version_key
+from classifier.surfaces.versions.layout import Layout
 from classifier.sources import FilePair
 
 SURFACE = "versions"

@@ -13,7 +13,7 @@ from functools import cached_property
 from classifier.errors import SourceError
 from classifier.model import Side
 from classifier.policy.globs import match_any
-from classifier.policy.versions_config import ApiConfig, version_key
+from classifier.surfaces.versions.config import ApiConfig, version_key
 from classifier.sources import Source, decode_text
 
 WILDCARDS = frozenset("*?[{")

@@ -9,12 +9,11 @@ piece is reported on its own so the fix can be read off the report.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterator, Sequence
 
-from classifier.model import Change, Finding, Location, Severity, Side
-from classifier.policy.versions_config import version_key
-from classifier.policy.versions_layout import Layout
+from classifier.model import Change, Finding, Location, Side
+from classifier.surfaces.versions.config import version_key
+from classifier.surfaces.versions.layout import Layout
 
 SURFACE = "versions"
 
@@ -56,25 +55,22 @@ def new_version_changes(layout: Layout, version: str, frozen_changed: Sequence[s
         yield Change(SURFACE, "version-added", version, location, fields)
 
 
-def relax_unfrozen(layout: Layout, findings: list[Finding]) -> tuple[list[Finding], list[Change]]:
-    """Findings inside versions that existed before and are not frozen no longer block.
+def unfrozen_changes(layout: Layout, findings: Sequence[Finding]) -> tuple[list[Finding], list[Change]]:
+    """The findings inside versions that existed before and are not frozen, and one info change per version.
 
-    They keep their label (a breaking change of a beta is still called
-    breaking) but drop to ``warning``; one info change per version says why.
+    The policy lets such findings no longer block (a beta may change); they
+    keep their label, so a breaking change of a beta is still called breaking.
     """
     base = layout.files(Side.BASE)
-    relaxed: list[Finding] = []
     counts: dict[str, list[Finding]] = {}
     for finding in findings:
         version = layout.version_of(finding.path)
         if version is None or version in layout.api.frozen or version not in base:
-            relaxed.append(finding)
             continue
         counts.setdefault(version, []).append(finding)
-        relaxed.append(replace(finding, severity=Severity.WARNING) if finding.severity is Severity.ERROR else finding)
     changes = [
         Change(SURFACE, "unfrozen-changed", version, mine[0].location,
                {"version": version, "count": len(mine), "label": max((f.label for f in mine), key=lambda lab: lab.rank).value})
         for version, mine in counts.items()
     ]
-    return relaxed, changes
+    return [finding for mine in counts.values() for finding in mine], changes

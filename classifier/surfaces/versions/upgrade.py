@@ -13,8 +13,8 @@ from typing import Iterator
 
 from classifier.model import Change, Label, Location, Revision, Side
 from classifier.policy.config import Config
-from classifier.policy.versions_config import version_key
-from classifier.policy.versions_layout import Layout
+from classifier.surfaces.versions.config import version_key
+from classifier.surfaces.versions.layout import Layout
 from classifier.sources import FilePair, Source
 
 SURFACE = "versions"
