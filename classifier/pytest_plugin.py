@@ -61,7 +61,7 @@ def frozen_contract(classify_project: Path, classify_app: Any) -> Callable[[str]
 def assert_matches_snapshot(app: Any, version: str, project: Path) -> None:
     """Fail the test with a readable diff when ``app``'s document for ``version`` differs from its snapshot."""
     from classifier.surfaces.versions.app import read_document, readable_diff, served_document
-    from classifier.snapshot import snapshot_file
+    from classifier.surfaces.versions.snapshot import snapshot_file
 
     api = _api(project)
     target = snapshot_file(project, api, version)

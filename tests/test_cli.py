@@ -229,7 +229,7 @@ def test_analysis_command_does_not_import_the_command_groups() -> None:
     code = (
         "import sys; from classifier.cli import main; main(['rules']); "
         "print(sorted(m for m in sys.modules if m.startswith(('classifier.guard', 'classifier.upgrade', "
-        "'classifier.snapshot', 'sqlalchemy', 'alembic', 'libcst'))), file=sys.stderr)"
+        "'classifier.commands.snapshot', 'sqlalchemy', 'alembic', 'libcst'))), file=sys.stderr)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip() == "[]"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier.guard.cli import configure_parser, main, run
+from classifier.commands.guard import configure, main, run
 
 from .guard_support import VALID_ENV, release_env
 
@@ -32,7 +32,7 @@ def environ(monkeypatch: pytest.MonkeyPatch):
     return apply
 
 
-def _cli(*args: str, env: dict[str, str], module: str = "classifier.guard.cli") -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, env: dict[str, str], module: str = "classifier.commands.guard") -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in GUARD_VARIABLES}
     return subprocess.run(
         [sys.executable, "-m", module, *args],
@@ -132,10 +132,10 @@ def test_cli_database_url_from_config_variable(tmp_path: Path, environ, capsys) 
 
 
 def test_cli_mounts_under_the_classify_guard_parser(environ, capsys: pytest.CaptureFixture[str]) -> None:
-    """What ``classifier.cli`` does: configure_parser on its ``guard`` sub-parser, then run(args)."""
+    """What ``classifier.cli`` does: configure on its ``guard`` sub-parser, then run(args)."""
     top = argparse.ArgumentParser(prog="classify")
     commands = top.add_subparsers(dest="command")
-    configure_parser(commands.add_parser("guard"))
+    configure(commands.add_parser("guard"))
     args = top.parse_args(["guard", "check", "--format", "json"])
     environ(release_env())
     assert (args.command, run(args)) == ("guard", 0)

@@ -117,7 +117,7 @@ def test_secrets_never_appear_in_cli_output(output_format: str, tmp_path) -> Non
         [
             sys.executable,
             "-m",
-            "classifier.guard.cli",
+            "classifier.commands.guard",
             "check",
             "--config",
             str(config),

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from classifier.upgrade import cli
+from classifier import cli
 
 CODE_SHA = "3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39"
 OTHER_SHA = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807"
@@ -78,7 +78,7 @@ class AlembicProject:
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run ``python -m classifier.upgrade.cli argv`` in-process: ``(exit status, stdout, stderr)``."""
+    """Run ``classify argv`` in-process: ``(exit status, stdout, stderr)``."""
     status = cli.main(list(argv))
     captured = capsys.readouterr()
     return status, captured.out, captured.err

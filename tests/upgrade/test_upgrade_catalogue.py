@@ -30,6 +30,6 @@ def test_catalogue_documented_row_by_row():
 
 
 def test_upgrade_cli_import_stays_light():
-    code = "import sys, classifier.upgrade.cli; print(sorted(m for m in ('sqlalchemy', 'alembic', 'libcst', 'jsonschema') if m in sys.modules))"
+    code = "import sys, classifier.commands.migrations, classifier.commands.fleet, classifier.commands.outcomes; print(sorted(m for m in ('sqlalchemy', 'alembic', 'libcst', 'jsonschema') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
     assert out.strip() == "[]"

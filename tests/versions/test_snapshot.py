@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from classifier import cli
-from classifier.snapshot import main
+from classifier.commands.snapshot import main
 from tests.versions.conftest import EXAMPLE
 
 

@@ -6,12 +6,13 @@ import argparse
 
 from migration_support import ENV, VERSIONS, classify, revision_text
 
-from classifier.surfaces.migrations import lock
+from classifier import cli
+from classifier.commands import migrations as migrations_command
 
 
 def lock_main(capsys, *argv: str) -> tuple[int, str, str]:
     capsys.readouterr()
-    code = lock.main(["lock", *argv])
+    code = cli.main(["migrations", "lock", *argv])
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -35,7 +36,7 @@ def test_lock_writes_one_line_per_revision_base_first_and_check_agrees(repo, cap
 
 def test_the_lock_mounts_on_a_parser_like_the_guard() -> None:
     parser = argparse.ArgumentParser()
-    lock.configure_parser(parser)
+    migrations_command.configure(parser)
     args = parser.parse_args(["lock", "--check", "--repo", "x"])
     assert (args.migrations_command, args.check, args.repo) == ("lock", True, "x")
 

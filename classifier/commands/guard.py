@@ -3,14 +3,13 @@
 Exit codes: 0 every guard passed (warnings allowed), 1 startup would be
 refused, 2 usage error (bad option, unreadable config, bad database URL),
 3 internal error. ``classifier.cli`` mounts this on its ``guard`` sub-command
-through ``configure_parser`` and ``run``; ``python -m classifier.guard.cli``
-runs it on its own.
+through ``configure`` and ``run``; ``python -m classifier.commands.guard``
+runs it on its own (a deploy job that has only the runtime dependencies).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from classifier.guard.config import GuardConfig, GuardConfigError, load_config
-from classifier.guard.findings import render_findings
-from classifier.guard.startup import StartupReport, evaluate_startup
+from classifier.guard.startup import evaluate_startup
+from classifier.report.guard import render_guard_report
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -31,7 +30,7 @@ EXIT_PASSED, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json")
 
 
-def configure_parser(parser: argparse.ArgumentParser) -> None:
+def configure(parser: argparse.ArgumentParser) -> None:
     """Add the required ``check`` sub-command and its options to ``parser``.
 
     Args:
@@ -50,6 +49,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     check.add_argument("--config", metavar="FILE", help="guard config, TOML or JSON (see docs/guard.md)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    parser.set_defaults(handler=run)
 
 
 class _UsageError(Exception):
@@ -92,22 +92,6 @@ def _quiet_guard_logger() -> Iterator[None]:
         logger.propagate = propagate
 
 
-def _render(report: StartupReport, output_format: str) -> str:
-    if output_format == "json":
-        return json.dumps(
-            {
-                "version": 1,
-                "status": "passed" if report.passed else "refused",
-                "findings": [finding.to_dict() for finding in report.findings],
-                "suppressed": [finding.to_dict() for finding in report.suppressed],
-                "artifact": report.release,
-            },
-            indent=2,
-            sort_keys=True,
-        )
-    return render_findings(report.findings, (finding.id for finding in report.suppressed))
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``classify guard check`` for parsed ``args`` and print the report.
 
@@ -129,14 +113,14 @@ def run(args: argparse.Namespace) -> int:
     except Exception as error:  # a bug: say so in one line, no traceback
         print(f"classify guard: internal error: {type(error).__name__}: {error} (please report)", file=sys.stderr)
         return EXIT_INTERNAL
-    print(_render(report, args.format))
+    print(render_guard_report(report, args.format))
     return EXIT_PASSED if report.passed else EXIT_REFUSED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry point: ``python -m classifier.guard.cli check …``."""
+    """Stand-alone entry point: ``python -m classifier.commands.guard check …``."""
     parser = argparse.ArgumentParser(prog="classify guard", description="Runtime release guard.")
-    configure_parser(parser)
+    configure(parser)
     return run(parser.parse_args(argv))
 
 

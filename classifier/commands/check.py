@@ -1,0 +1,112 @@
+"""``classify check`` (the default command): compare two revisions, print the reports, choose the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from classifier.commands.common import EPILOG, EXIT_FAILED, EXIT_PASSED, write_text
+from classifier.errors import UsageError
+
+if TYPE_CHECKING:  # imported lazily at run time to keep start-up cheap
+    from classifier.model import Label
+    from classifier.sources import Source
+
+LABEL_CHOICES = ("breaking", "additive", "non-breaking", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One ``--format NAME[:PATH]``: a reporter and where it writes (None: stdout)."""
+
+    format: str
+    path: Path | None
+
+
+def configure(check: argparse.ArgumentParser) -> None:
+    """Add the comparison options to the ``check`` parser."""
+    check.epilog = EPILOG
+    check.formatter_class = argparse.RawDescriptionHelpFormatter
+    where = check.add_argument_group("what to compare")
+    where.add_argument("--base", metavar="REF", help="base revision; compared from its merge-base with the head "
+                       "(default: origin/HEAD, origin/main, main, origin/master or master)")
+    where.add_argument("--head", metavar="REF", help="head commit (default: the working tree)")
+    where.add_argument("--staged", action="store_true", help="compare the index (staged changes) instead of the working tree")
+    where.add_argument("--hook", action="store_true", help="as a pre-commit hook: the staged content, or in pre-push "
+                       "PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, against the merge-base with the default branch")
+    where.add_argument("--repo", metavar="DIR", type=Path, default=Path("."), help="repository (default: the current folder)")
+    where.add_argument("--base-dir", metavar="DIR", type=Path, help="compare two plain folders instead of git revisions")
+    where.add_argument("--head-dir", metavar="DIR", type=Path, help="the head folder, with --base-dir")
+    how = check.add_argument_group("policy and output")
+    how.add_argument("--config", metavar="FILE", type=Path, help="configuration file (default: .classifier.toml, "
+                     "else [tool.classifier] in pyproject.toml)")
+    how.add_argument("--fail-on", choices=LABEL_CHOICES, help="lowest label that fails the run (default: breaking)")
+    how.add_argument("--format", dest="formats", action="append", metavar="NAME[:PATH]", type=_output,
+                     help="text, json, markdown, github, sarif, junit or gitlab, to stdout or to PATH; repeatable")
+    how.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output")
+    check.set_defaults(handler=run)
+
+
+def _output(value: str) -> Output:
+    from classifier.report import REPORTERS
+
+    name, _, path = value.partition(":")
+    if name not in REPORTERS:
+        raise argparse.ArgumentTypeError(f"unknown format {name!r} (choose from {', '.join(REPORTERS)})")
+    return Output(name, Path(path) if path else None)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compare, write every requested report, and return 0 (passed) or 1 (failed)."""
+    from classifier.check import run_check
+    from classifier.policy.config import load_config
+    from classifier.report import RenderOptions, render
+
+    source, config_root = _open_source(args)
+    try:
+        config = load_config(config_root, args.config)
+        if args.fail_on:
+            config = replace(config, fail_on=None if args.fail_on == "none" else _label(args.fail_on))
+        report = run_check(source, config)
+    finally:
+        source.close()
+    for output in args.formats or [Output("text", None)]:
+        options = RenderOptions(color=output.format == "text" and output.path is None and _use_colour(args.color))
+        write_text(output.path, render(output.format, report, options), f"{output.format} report")
+    return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:
+    if args.base_dir or args.head_dir:
+        if not (args.base_dir and args.head_dir):
+            raise UsageError("--base-dir and --head-dir go together", hint="pass both folders")
+        if args.base or args.head or args.staged or args.hook:
+            raise UsageError("--base-dir/--head-dir cannot be combined with --base, --head or --staged",
+                             hint="compare either folders or git revisions")
+        from classifier.sources.directory import DirectorySource
+
+        return DirectorySource(args.base_dir, args.head_dir), args.head_dir
+    from classifier.sources.git import GitRequest, GitSource
+
+    # pre-commit sets PRE_COMMIT_TO_REF only for pre-push: then the pushed commits are the head.
+    staged = args.staged or (args.hook and not os.environ.get("PRE_COMMIT_TO_REF"))
+    source = GitSource(GitRequest(args.repo, args.base, args.head, staged))
+    return source, source.top
+
+
+def _label(name: str) -> Label:
+    from classifier.model import Label
+
+    return Label(name)
+
+
+def _use_colour(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
