@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from classifier.cli import main
+from tests.run_record import Run
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """One ``classify`` run: its exit code and what it printed."""
-
-    code: int
-    out: str
-    err: str
-
-    @property
-    def report(self) -> dict[str, Any]:
-        return json.loads(self.out)
-
-    @property
-    def error_line(self) -> str:
-        """The single stderr line of a refused run."""
-        lines = self.err.splitlines()
-        assert self.code == 2 and len(lines) == 1 and not self.out, (self.code, self.out, self.err)
-        return lines[0]
 
 
 def classify(capsys: pytest.CaptureFixture[str], repo: Path, *argv: str) -> Run:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from classifier.cli import main
+from tests.run_record import Run as BaseRun
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "service"
 
@@ -63,25 +63,14 @@ def declaration(versions: str) -> str:
     return f"RELEASE_SUPPORTED_API_VERSIONS={versions}\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(BaseRun):
     """One ``classify`` run: exit code, JSON report (when printed) and stderr."""
 
-    code: int
-    out: str
-    err: str
-
-    @property
-    def report(self) -> dict[str, Any]:
-        return json.loads(self.out)
-
     def rules(self) -> list[str]:
-        items = [*self.report["findings"], *self.report["violations"]]
-        return sorted(item["rule"] for item in items if item["rule"].startswith("VER"))
+        return sorted(item["rule"] for item in self.items if item["rule"].startswith("VER"))
 
     def messages(self, rule: str) -> list[str]:
-        items = [*self.report["findings"], *self.report["violations"]]
-        return [item["message"] for item in items if item["rule"] == rule]
+        return [item["message"] for item in self.items if item["rule"] == rule]
 
 
 @pytest.fixture

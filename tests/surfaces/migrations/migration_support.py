@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from classifier.cli import main
+from tests.run_record import Run as BaseRun
 
 VERSIONS = "migrations/versions"
 ENV = "# Alembic environment; the classifier never runs it\n"
@@ -29,21 +27,10 @@ def revision_text(revision: str, down: str | tuple[str, ...] | None, upgrade: st
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def report(self) -> dict[str, Any]:
-        return json.loads(self.out)
-
+class Run(BaseRun):
     def rules(self) -> list[tuple[str, str, str]]:
         """``(rule, file name, message)`` of every finding and violation."""
-        report = self.report
-        items = [*report["findings"], *report["violations"]]
-        return sorted((i["rule"], Path(i["path"]).name, i["message"]) for i in items)
+        return sorted((i["rule"], Path(i["path"]).name, i["message"]) for i in self.items)
 
 
 def classify(capsys: pytest.CaptureFixture[str], repo: Path, *argv: str) -> Run:
