@@ -44,9 +44,20 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     if _wants_comment(env, event):
         post_sticky_comment(env, event, (temp / "classify-report.md").read_text("utf-8"))
     if code == EXIT_FAILED and _has_skip_label(env, event):
-        print(f"classify: failures not enforced: the pull request has the label {env.get('CLASSIFY_INPUT_SKIP_LABEL')!r}")
-        return EXIT_PASSED
+        return _skip_label_verdict(env, report)
     return code
+
+
+def _skip_label_verdict(env: Mapping[str, str], report: Mapping[str, Any]) -> int:
+    """The skip label un-blocks findings at ``fail_on``; a violation (an applied migration edited, a frozen
+    version changed, the policy loosened) still fails: only a waiver in the base branch's policy sets one aside."""
+    label = env.get("CLASSIFY_INPUT_SKIP_LABEL")
+    violations = report["counts"]["violations"]
+    if violations:
+        print(f"classify: the label {label!r} does not lift violations: {violations} still fail this step")
+        return EXIT_FAILED
+    print(f"classify: failures not enforced: the pull request has the label {label!r}")
+    return EXIT_PASSED
 
 
 def _classify_argv(env: Mapping[str, str], event: Mapping[str, Any], report_path: Path) -> list[str]:

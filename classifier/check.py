@@ -11,8 +11,13 @@ from classifier.sources import FilePair, Source
 from classifier.surfaces import build_surfaces
 
 
-def run_check(source: Source, config: Config) -> Report:
-    """Compare the two sides of ``source`` and decide under ``config``."""
+def run_check(source: Source, config: Config, proposed: Config | None = None) -> Report:
+    """Compare the two sides of ``source`` and decide under ``config``.
+
+    ``config`` is the policy that applies (the base revision's, or one given on
+    the command line); ``proposed`` is the policy the head revision commits,
+    whose difference from ``config`` is itself reported (loosening blocks).
+    """
     pairs = [pair for pair in source.changed_files() if not _excluded(pair.path, pair.base_path, config)]
     findings: list[Finding] = []
     remaining = pairs
@@ -25,14 +30,19 @@ def run_check(source: Source, config: Config) -> Report:
         findings.extend(judge(surface.name, surface.compare(mine, source)))
     if "api" in config.table:
         findings = _with_versions(findings, pairs, source, config)
-    kept, violations = decide(findings, config)
+    if proposed is not None and proposed != config:
+        from classifier.surfaces.policy import policy_changes  # only a change that touches the policy pays
+
+        findings.extend(judge("policy", policy_changes(config, proposed)))
+    decision = decide(findings, config)
     return Report(
         base=source.base,
         head=source.head,
-        findings=tuple(sorted(kept, key=_order)),
-        violations=tuple(sorted(violations, key=_order)),
+        findings=tuple(sorted(decision.findings, key=_order)),
+        violations=tuple(sorted(decision.violations, key=_order)),
         fail_on=config.fail_on,
         files_compared=len(pairs),
+        suppressed=tuple(sorted(decision.suppressed, key=lambda s: _order(s.item))),
     )
 
 

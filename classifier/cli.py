@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("classify: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return EXIT_PASSED
+        return _stdout_closed()
     except Exception as exc:  # noqa: BLE001 - the last line of defence turns a bug into exit 3
         if os.environ.get("CLASSIFY_DEBUG"):
             raise
@@ -111,6 +111,18 @@ def _add_commands(
 def _configure(parser: argparse.ArgumentParser, module: str) -> None:
     configure: Callable[[argparse.ArgumentParser], None] = importlib.import_module(module).configure
     configure(parser)
+
+
+def _stdout_closed() -> int:
+    """Whoever read the report stopped before its end: never a pass, since nobody saw the verdict whole."""
+    # Python flushes stdout once more at exit; point it at nothing so that flush cannot fail again.
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (an embedding program's buffer): nothing will flush to a closed pipe
+    print("classify: error: the output was closed before the report was written in full; "
+          "fix: read the whole output, or write the report to a file with --format NAME:PATH", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _error_line(exc: ClassifierError) -> None:

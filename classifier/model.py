@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Mapping
 
 
@@ -132,6 +133,21 @@ class Violation(_Reported):
 
 
 @dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A finding or violation the policy set aside on purpose; it stays in every report.
+
+    ``how`` is ``waived`` (a ``[[waiver]]`` naming this occurrence), ``ignored``
+    (an ``[[ignore]]`` of the rule) or ``off`` (the rule's severity is off);
+    ``reason`` is the policy's own words, ``expires`` a waiver's last day.
+    """
+
+    item: Finding | Violation
+    how: str
+    reason: str
+    expires: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Revision:
     """One side of the comparison as the user should see it in the report."""
 
@@ -150,6 +166,7 @@ class Report:
     violations: tuple[Violation, ...]
     fail_on: Label | None
     files_compared: int
+    suppressed: tuple[Suppressed, ...] = ()
 
     @property
     def label(self) -> Label | None:

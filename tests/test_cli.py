@@ -146,21 +146,39 @@ def test_bad_configuration_is_one_line_and_exit_2(  # type: ignore[no-untyped-de
 
 def test_configuration_in_pyproject_applies(capsys: pytest.CaptureFixture[str], trees) -> None:  # type: ignore[no-untyped-def]
     base, head = trees
-    (head / "pyproject.toml").write_text(
+    policy = (
         "[project]\nname = 'x'\n\n[tool.classifier]\nfail_on = 'non-breaking'\nexclude = ['README.md']\n"
-        "[[tool.classifier.ignore]]\nrule = 'internal-change'\nreason = 'refactor in progress'\npaths = ['app/**']\n",
-        "utf-8",
+        "[[tool.classifier.ignore]]\nrule = 'internal-change'\nreason = 'refactor in progress'\npaths = ['app/**']\n"
     )
+    for tree in (base, head):  # committed at the base: the policy that applies
+        (tree / "pyproject.toml").write_text(policy, "utf-8")
+    (head / "app" / "new.py").write_text("X = 1\n", "utf-8")
     code, out, _ = run(capsys, "--base-dir", str(base), "--head-dir", str(head), "--format", "json")
     report = json.loads(out)
-    # README.md is excluded; GEN003 in app/ is ignored; the added pyproject.toml is left, and blocks.
-    assert [f["rule"] + " " + f["path"] for f in report["findings"]] == ["GEN004 pyproject.toml"]
+    # README.md is excluded; GEN003 in app/ is ignored but still reported as set aside; the added file blocks.
+    assert [f["rule"] + " " + f["path"] for f in report["findings"]] == ["GEN004 app/new.py"]
+    assert [(s["rule"], s["how"], s["reason"]) for s in report["suppressed"]] == [
+        ("GEN003", "ignored", "refactor in progress")]
     assert code == 1 and report["fail_on"] == "non-breaking"
+
+
+def test_configuration_added_by_the_change_does_not_judge_it(capsys: pytest.CaptureFixture[str], trees) -> None:  # type: ignore[no-untyped-def]
+    base, head = trees
+    (head / ".classifier.toml").write_text("exclude = ['app/**']\n[severity]\nGEN001 = 'off'\n", "utf-8")
+    code, out, _ = run(capsys, "--base-dir", str(base), "--head-dir", str(head), "--format", "json")
+    report = json.loads(out)
+    assert [v["message"] for v in report["violations"]] == [
+        "policy loosened in .classifier.toml: exclude 'app/**' added",
+        "policy loosened in .classifier.toml: severity of GEN001 error \u2192 off",
+    ]
+    assert {f["rule"] for f in report["findings"]} >= {"GEN001", "GEN003"}  # judged by the base's defaults
+    assert code == 1
 
 
 def test_severity_override_turns_a_rule_off(capsys: pytest.CaptureFixture[str], trees) -> None:  # type: ignore[no-untyped-def]
     base, head = trees
-    (head / ".classifier.toml").write_text("[severity]\nGEN001 = 'off'\nGEN004 = 'off'\n", "utf-8")
+    for tree in (base, head):
+        (tree / ".classifier.toml").write_text("[severity]\nGEN001 = 'off'\nGEN004 = 'off'\n", "utf-8")
     code, out, _ = run(capsys, "--base-dir", str(base), "--head-dir", str(head), "--format", "json")
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["GEN003"]
 

@@ -14,6 +14,7 @@ from classifier.errors import UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time to keep start-up cheap
     from classifier.model import Label
+    from classifier.policy.config import Config
     from classifier.sources import Source
 
 LABEL_CHOICES = ("breaking", "additive", "non-breaking", "none")
@@ -63,21 +64,37 @@ def _output(value: str) -> Output:
 def run(args: argparse.Namespace) -> int:
     """Compare, write every requested report, and return 0 (passed) or 1 (failed)."""
     from classifier.check import run_check
-    from classifier.policy.config import load_config
     from classifier.report import RenderOptions, render
 
     source, config_root = _open_source(args)
     try:
-        config = load_config(config_root, args.config)
+        config, proposed = _policy(source, config_root, args.config)
         if args.fail_on:
             config = replace(config, fail_on=None if args.fail_on == "none" else _label(args.fail_on))
-        report = run_check(source, config)
+        report = run_check(source, config, proposed)
     finally:
         source.close()
-    for output in args.formats or [Output("text", None)]:
+    outputs = args.formats or [Output("text", None)]
+    # Files first: a reader that closes stdout early must not cost the reports written to paths.
+    for output in sorted(outputs, key=lambda o: o.path is None):
         options = RenderOptions(color=output.format == "text" and output.path is None and _use_colour(args.color))
         write_text(output.path, render(output.format, report, options), f"{output.format} report")
     return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, Config | None]:
+    """The policy that applies, and the one the head revision proposes (None when given on the command line).
+
+    The base revision's committed policy judges the change, so the change cannot
+    switch off its own check; a file named with ``--config`` is trusted as given.
+    """
+    from classifier.model import Side
+    from classifier.policy.config import load_committed_config, load_config
+
+    if explicit is not None:
+        return load_config(root, explicit), None
+    applied = load_committed_config(lambda name: source.read(Side.BASE, name))
+    return applied, load_committed_config(lambda name: source.read(Side.HEAD, name))
 
 
 def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:

@@ -1,6 +1,9 @@
 """Read ``[tool.classifier]`` (pyproject.toml) or ``.classifier.toml``, validated.
 
-The file is validated against ``schemas/config.schema.json`` before anything
+When two revisions are compared, the policy is the one committed at the
+**base** (``load_committed_config``): the change under review cannot switch
+off its own check, the way CODEOWNERS and branch protection work. The file is
+validated against ``schemas/config.schema.json`` before anything
 reads it, so a misspelt key is an error that names its path instead of a
 setting silently ignored. ``jsonschema`` is imported only when a configuration
 file exists: a repository without one pays nothing for it.
@@ -11,9 +14,10 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from classifier.errors import ConfigError
 from classifier.model import Label, Severity
@@ -66,6 +70,18 @@ class Ignore:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiver:
+    """One occurrence of a rule set aside: by fingerprint, or by path and subject, with a reason."""
+
+    rule: str
+    reason: str
+    fingerprint: str | None = None
+    path: str | None = None
+    subject: str | None = None
+    expires: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FilesConfig:
     documentation: tuple[str, ...] = DEFAULT_DOCUMENTATION
     observability: tuple[str, ...] = DEFAULT_OBSERVABILITY
@@ -80,6 +96,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     ignore: tuple[Ignore, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
     files: FilesConfig = FilesConfig()
     table: Mapping[str, Any] = field(default_factory=dict)
 
@@ -109,9 +126,35 @@ def parse_config(table: Mapping[str, Any], origin: str) -> Config:
         exclude=_globs(table.get("exclude", ()), origin),
         severity=_severities(table.get("severity", {}), origin),
         ignore=tuple(_ignore(entry, origin) for entry in table.get("ignore", ())),
+        waivers=tuple(_waiver(entry, origin) for entry in table.get("waiver", ())),
         files=_files(table.get("files", {}), origin),
         table=table,
     )
+
+
+CONFIG_FILES = (".classifier.toml", "pyproject.toml")
+
+
+def load_committed_config(read: Callable[[str], bytes | None]) -> Config:
+    """The configuration as committed at one revision; ``read(path)`` gives a file's bytes there, or None.
+
+    The same files in the same order as ``load_config``: ``.classifier.toml``,
+    then ``[tool.classifier]`` of ``pyproject.toml``; neither: defaults.
+
+    Raises:
+        ConfigError: unreadable TOML, a schema violation, an unknown rule.
+    """
+    for name in CONFIG_FILES:
+        data = read(name)
+        if data is None:
+            continue
+        parsed = _parse_toml(data, Path(name))
+        if name == ".classifier.toml":
+            return parse_config(parsed, origin=name)
+        table = _tool_table(parsed, Path(name))
+        if table is not None:
+            return parse_config(table, origin=f"{name} [tool.classifier]")
+    return Config()
 
 
 def _find(top: Path, explicit: Path | None) -> tuple[Path, Mapping[str, Any], str] | None:
@@ -134,8 +177,12 @@ def _find(top: Path, explicit: Path | None) -> tuple[Path, Mapping[str, Any], st
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    return _parse_toml(path.read_bytes(), path)
+
+
+def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8 at byte {exc.start}", hint="save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
@@ -171,6 +218,8 @@ def _describe(error: Any, origin: str) -> str:
         unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         key = ".".join(filter(None, [where, unknown[0] if unknown else ""]))
         return f"{origin}: unknown key '{key}'"
+    if error.validator == "oneOf" and where.startswith("waiver."):
+        return f"{origin}: {where}: name the occurrence by fingerprint, or by path and subject (not both)"
     return f"{origin}: {where or 'table'}: {error.message}"
 
 
@@ -197,16 +246,56 @@ def _rule_id(key: str, origin: str, where: str) -> str:
     return rule.id
 
 
+def _is_violation(rule_id: str) -> bool:
+    from classifier.rules.catalogue import rules_by_id
+
+    return rules_by_id()[rule_id].kind == "violation"
+
+
 def _severities(table: Mapping[str, str], origin: str) -> dict[str, Severity]:
-    return {_rule_id(key, origin, "severity"): Severity(value) for key, value in table.items()}
+    severities = {}
+    for key, value in table.items():
+        rule_id = _rule_id(key, origin, "severity")
+        if value == "off" and _is_violation(rule_id):
+            raise ConfigError(f"{origin}: severity.{key}: {rule_id} is a violation and cannot be turned off",
+                              hint="set aside one occurrence with a [[waiver]] (rule, fingerprint, reason)")
+        severities[rule_id] = Severity(value)
+    return severities
 
 
 def _ignore(entry: Mapping[str, Any], origin: str) -> Ignore:
+    rule_id = _rule_id(entry["rule"], origin, "ignore")
+    if _is_violation(rule_id):
+        raise ConfigError(f"{origin}: ignore: {rule_id} is a violation and cannot be ignored by rule or path",
+                          hint="set aside one occurrence with a [[waiver]] (rule, fingerprint, reason)")
     return Ignore(
-        rule=_rule_id(entry["rule"], origin, "ignore"),
+        rule=rule_id,
         reason=entry["reason"],
         paths=_globs(entry.get("paths", ()), origin),
     )
+
+
+def _waiver(entry: Mapping[str, Any], origin: str) -> Waiver:
+    return Waiver(
+        rule=_rule_id(entry["rule"], origin, "waiver"),
+        reason=entry["reason"],
+        fingerprint=entry.get("fingerprint"),
+        path=entry.get("path"),
+        subject=entry.get("subject"),
+        expires=_expiry(entry.get("expires"), origin),
+    )
+
+
+def _expiry(value: Any, origin: str) -> date | None:
+    if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ConfigError(f"{origin}: waiver.expires: {value!r} is not a date",
+                      hint="write the last day the waiver applies, e.g. expires = 2027-03-31")
 
 
 def _files(table: Mapping[str, Any], origin: str) -> FilesConfig:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifier.model import Finding, Label, Report, Violation
+from classifier.model import Finding, Label, Report, Suppressed, Violation
 
 LABEL_ORDER = (Label.BREAKING, Label.ADDITIVE, Label.NON_BREAKING)
 
@@ -25,6 +25,7 @@ def counts(report: Report) -> dict[str, int]:
     result = {label.value: report.count(label) for label in LABEL_ORDER}
     result["violations"] = len(report.violations)
     result["files"] = report.files_compared
+    result["suppressed"] = len(report.suppressed)
     return result
 
 
@@ -32,7 +33,15 @@ def summary_line(report: Report) -> str:
     c = counts(report)
     parts = [f"{c[label.value]} {label.value}" for label in LABEL_ORDER]
     parts.append(f"{c['violations']} violation{'s' if c['violations'] != 1 else ''}")
+    if report.suppressed:
+        parts.append(f"{len(report.suppressed)} set aside by the policy")
     return ", ".join(parts)
+
+
+def suppressed_text(entry: Suppressed) -> str:
+    """How the policy set an item aside, in its own words: ``waived until 2027-03-31: reason``."""
+    until = f" until {entry.expires.isoformat()}" if entry.expires else ""
+    return f"{entry.how}{until}: {entry.reason}"
 
 
 def location_text(item: Finding | Violation) -> str:

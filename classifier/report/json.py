@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from classifier import __version__
-from classifier.model import Finding, Report, Revision, Violation
+from classifier.model import Finding, Report, Revision, Suppressed, Violation
 from classifier.report import RenderOptions
 from classifier.report.common import counts, fail_on_name, label_name, status_name
 
@@ -33,6 +33,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "counts": counts(report),
         "findings": [_finding(f) for f in report.findings],
         "violations": [_violation(v) for v in report.violations],
+        "suppressed": [_suppressed(s) for s in report.suppressed],
     }
 
 
@@ -65,3 +66,15 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 def _violation(violation: Violation) -> dict[str, Any]:
     return {**_common(violation), "related": list(violation.related)}
+
+
+def _suppressed(entry: Suppressed) -> dict[str, Any]:
+    item = entry.item
+    kind = {"kind": "violation"} if isinstance(item, Violation) else {"kind": "finding", "label": item.label.value}
+    return {
+        **_common(item),
+        **kind,
+        "how": entry.how,
+        "reason": entry.reason,
+        "expires": entry.expires.isoformat() if entry.expires else None,
+    }

@@ -11,10 +11,12 @@ from classifier.report.common import (
     regular_findings,
     revision_text,
     status_name,
+    suppressed_text,
     upgrade_sections,
 )
 
 MAX_ROWS = 200
+_COUNT_COLUMNS = ("breaking", "additive", "non-breaking", "violations", "files")
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -27,7 +29,7 @@ def render(report: Report, options: RenderOptions) -> str:
         "",
         "| breaking | additive | non-breaking | violations | files compared |",
         "|---:|---:|---:|---:|---:|",
-        "| " + " | ".join(str(n) for n in counts(report).values()) + " |",
+        "| " + " | ".join(str(counts(report)[key]) for key in _COUNT_COLUMNS) + " |",
         "",
     ]
     if report.violations:
@@ -39,6 +41,12 @@ def render(report: Report, options: RenderOptions) -> str:
         lines += ["### Findings", "", "| label | rule | location | message |", "|---|---|---|---|"]
         lines += [_finding_row(f) for f in findings[:MAX_ROWS]]
         lines += _more(len(findings)) + [""]
+    if report.suppressed:
+        lines += ["### Waived", "", f"{len(report.suppressed)} set aside by the policy; they do not block.", "",
+                  "| rule | location | message | why |", "|---|---|---|---|"]
+        lines += [f"| `{s.item.rule}` {s.item.name} | {_where(s.item)} | {_cell(s.item.message)} | "
+                  f"{_cell(suppressed_text(s))} |" for s in report.suppressed[:MAX_ROWS]]
+        lines += _more(len(report.suppressed)) + [""]
     for old, new, differences in upgrade_sections(report):
         lines += [f"### What changes for clients moving from {old} to {new}", "", "| location | change |", "|---|---|"]
         lines += [f"| {_where(f)} | {_cell(f.message)} |" for f in differences[:MAX_ROWS]]

@@ -7,7 +7,7 @@ from importlib import resources
 from typing import Any
 
 from classifier import __version__
-from classifier.model import Finding, Report, Violation
+from classifier.model import Finding, Report, Suppressed, Violation
 from classifier.report import RenderOptions
 from classifier.report.common import annotation_level
 from classifier.rules.catalogue import Rule
@@ -29,7 +29,8 @@ def render(report: Report, options: RenderOptions) -> str:
                 "automationDetails": {"id": "classify/"},
                 "columnKind": "unicodeCodePoints",
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root."}}},
-                "results": [_result(item, index) for item in items],
+                "results": [_result(item, index) for item in items]
+                + [_suppressed_result(entry, index) for entry in report.suppressed],
             }
         ],
     }
@@ -82,6 +83,13 @@ def _result(item: Finding | Violation, index: dict[str, int]) -> dict[str, Any]:
         "partialFingerprints": {"classify/v1": item.fingerprint},
         "properties": {"label": "violation" if isinstance(item, Violation) else item.label.value},
     }
+
+
+def _suppressed_result(entry: Suppressed, index: dict[str, int]) -> dict[str, Any]:
+    """A result the policy set aside: still listed, with the policy's reason as the justification."""
+    # The policy lives in the configuration, not beside the code it sets aside: an external suppression.
+    suppression = {"kind": "external", "status": "accepted", "justification": f"{entry.how}: {entry.reason}"}
+    return {**_result(entry.item, index), "suppressions": [suppression]}
 
 
 def _uri(path: str) -> str:

@@ -17,6 +17,7 @@ from classifier.report.common import (
     regular_findings,
     revision_text,
     summary_line,
+    suppressed_text,
     upgrade_sections,
 )
 
@@ -57,6 +58,14 @@ def render(report: Report, options: RenderOptions) -> str:
         lines.append(paint("bold", f"What changes for clients moving from {old} to {new}"))
         lines.extend(f"  {one_line(location_text(f))}  {one_line(f.message)}" for f in differences)
         lines.append("")
+    if report.suppressed:
+        lines.append(paint("bold", "Set aside by the policy"))
+        lines.extend(
+            f"  {s.item.rule} {s.item.name}  {one_line(location_text(s.item))}: {one_line(s.item.message)} "
+            f"({one_line(suppressed_text(s))})"
+            for s in report.suppressed
+        )
+        lines.append("")
     lines.append(_result_line(report, paint))
     return "\n".join(lines) + "\n"
 
@@ -85,7 +94,7 @@ def _violation_line(violation: Violation, paint: Painter) -> str:
 
 
 def _result_line(report: Report, paint: Painter) -> str:
-    if not report.findings and not report.violations:
+    if not report.findings and not report.violations and not report.suppressed:
         return f"label: none — nothing changed ({report.files_compared} files compared); passed"
     verdict = "passed" if report.passed else paint("violation", "failed")
     label = label_name(report)

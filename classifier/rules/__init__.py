@@ -28,6 +28,7 @@ CHECK_MODULES: dict[str, str] = {
     "migrations": "classifier.rules.migrations",
     "openapi": "classifier.rules.openapi",
     "versions": "classifier.rules.versions",
+    "policy": "classifier.rules.policy",
     "files": "classifier.rules.files",
 }
 

@@ -71,6 +71,14 @@ RULES: tuple[Rule, ...] = (
     Rule("GEN007", "binary-file-changed", "files", _NB, _ERR,
          "A binary file outside every API contract changed.",
          "binary file {status}"),
+    # -- policy: CLS0xx, the configuration that judges the change, as the change would leave it
+    Rule("CLS001", "policy-loosened", "policy", _BRK, _ERR,
+         "The change loosens the policy that judges it (an exclude, ignore or waiver added, a severity lowered, "
+         "fail_on raised, a surface path, table or frozen version dropped).",
+         "policy loosened in {file}: {what}", kind="violation"),
+    Rule("CLS002", "policy-tightened", "policy", _NB, _INFO,
+         "The change tightens or otherwise edits the policy; it applies once merged.",
+         "policy changed in {file}: {what}"),
     # -- openapi: OAS1xx paths and operations, OAS2xx parameters, OAS3xx request bodies,
     #    OAS4xx responses, OAS5xx schemas, OAS6xx security, OAS7xx lifecycle, OAS8xx contract classes
     Rule("OAS101", "operation-removed", "openapi", _BRK, _ERR,

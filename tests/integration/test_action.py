@@ -192,6 +192,15 @@ def test_skip_label_reports_without_failing(project: tuple[GitRepo, str], runner
     assert "failures not enforced: the pull request has the label 'classify skip'" in run.stdout
 
 
+def test_skip_label_does_not_lift_a_violation(project: tuple[GitRepo, str], runner_temp: Path) -> None:
+    repo, base = project
+    repo.commit("edit applied", **{"migrations/versions/0001_init.py": MIGRATION.replace("nullable=True", "nullable=False")})
+    run = run_action(repo, runner_temp, "pull_request", pull_request_event(repo, base, labels=("classify skip",)))
+    assert run.code == 1
+    assert (run.outputs["status"], run.outputs["violations"]) == ("failed", "1")
+    assert "classify: the label 'classify skip' does not lift violations: 1 still fail this step" in run.stdout
+
+
 def test_push_of_a_new_branch_skips_the_all_zero_before(project: tuple[GitRepo, str], runner_temp: Path) -> None:
     repo, _ = project
     repo.commit("docs", **{"docs/a.md": "# A\n"})

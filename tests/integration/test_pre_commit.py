@@ -65,8 +65,15 @@ def test_hook_rejects_a_breaking_change_with_the_report(consumer: GitRepo, pre_c
     assert "label: breaking" in result.stdout and "failed (fail_on: breaking)" in result.stdout
 
 
+def _policy_on_main(consumer: GitRepo, text: str) -> None:
+    """The policy as the protected branch commits it; the feature branch starts after it."""
+    consumer.git("checkout", "-q", "main")
+    consumer.commit("policy", **{".classifier.toml": text})
+    consumer.git("checkout", "-q", "-B", "feature")
+
+
 def test_hook_rejects_what_the_configuration_blocks(consumer: GitRepo, pre_commit_home: Path) -> None:
-    consumer.write(".classifier.toml", 'fail_on = "non-breaking"\n')
+    _policy_on_main(consumer, 'fail_on = "non-breaking"\n')
     consumer.write("app/core.py", "def f():\n    return 2\n")
     consumer.git("add", "-A")
     result = try_repo(consumer, pre_commit_home)
@@ -96,8 +103,8 @@ def test_hook_passes_on_the_default_branch(consumer: GitRepo, pre_commit_home: P
 
 
 def test_pre_push_stage_compares_the_pushed_commits(consumer: GitRepo, pre_commit_home: Path) -> None:
+    _policy_on_main(consumer, 'fail_on = "non-breaking"\n')
     base = consumer.git("rev-parse", "HEAD")
-    consumer.write(".classifier.toml", 'fail_on = "non-breaking"\n')
     head = consumer.commit("code", **{"app/core.py": "def f():\n    return 3\n"})
     result = try_repo(
         consumer, pre_commit_home, "--hook-stage", "pre-push", "--from-ref", base, "--to-ref", head,

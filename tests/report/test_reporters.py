@@ -94,7 +94,8 @@ def test_json_report_validates_against_its_schema() -> None:
     document = json.loads(render("json", canonical_report(), RenderOptions()))
     jsonschema.Draft202012Validator(schema).validate(document)
     assert document["label"] == "breaking" and document["status"] == "failed"
-    assert document["counts"] == {"breaking": 1, "additive": 1, "non-breaking": 1, "violations": 1, "files": 3}
+    assert document["counts"] == {"breaking": 1, "additive": 1, "non-breaking": 1, "violations": 1, "files": 3,
+                                  "suppressed": 0}
 
 
 def test_empty_report_validates_and_is_labelled_none() -> None:

@@ -1,7 +1,9 @@
 """One runner for every rule fixture: ``fixtures/<ID>/<fires_*|quiet_*>/``.
 
 Each case holds ``base/`` and ``head/`` trees (either may be absent: empty),
-an optional ``config.toml`` (a ``[tool.classifier]``-style table) and
+an optional ``config.toml`` (a ``[tool.classifier]``-style table, applied as
+``--config`` would be; without it the policy committed in ``base/`` applies and
+the one in ``head/`` is its proposed change) and
 ``expected.json``: ``{"select": [...], "findings": [...]}``. The exact list of
 findings of the selected rules is compared, messages included. Run pytest with
 ``--update-expected`` to rewrite the files after a deliberate change.
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from classifier.check import run_check
-from classifier.policy.config import Config, parse_config
+from classifier.policy.config import Config, load_committed_config, parse_config
 from classifier.sources.directory import DirectorySource
 
 if sys.version_info >= (3, 11):
@@ -33,8 +35,8 @@ def run_case(case: Path, tmp_path: Path, select: list[str]) -> list[dict[str, ob
     head = case / "head" if (case / "head").is_dir() else tmp_path / "empty-head"
     base.mkdir(exist_ok=True)
     head.mkdir(exist_ok=True)
-    config = _config(case)
-    report = run_check(DirectorySource(base, head), config)
+    config, proposed = _config(case, base, head)
+    report = run_check(DirectorySource(base, head), config, proposed)
     items = [*report.findings, *report.violations]
     return [
         {
@@ -49,11 +51,18 @@ def run_case(case: Path, tmp_path: Path, select: list[str]) -> list[dict[str, ob
     ]
 
 
-def _config(case: Path) -> Config:
+def _config(case: Path, base: Path, head: Path) -> tuple[Config, Config | None]:
     path = case / "config.toml"
     if not path.is_file():
-        return Config()
-    return parse_config(tomllib.loads(path.read_text("utf-8")), origin=str(path))
+        return load_committed_config(_reader(base)), load_committed_config(_reader(head))
+    return parse_config(tomllib.loads(path.read_text("utf-8")), origin=str(path)), None
+
+
+def _reader(tree: Path):  # type: ignore[no-untyped-def]
+    def read(name: str) -> bytes | None:
+        return (tree / name).read_bytes() if (tree / name).is_file() else None
+
+    return read
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])

@@ -1,0 +1,223 @@
+"""A change cannot switch off its own check, and nothing set aside disappears from the reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier.cli import main
+from classifier.model import fingerprint
+from tests.conftest import GitRepo
+from tests.run_record import Run
+
+OPENAPI = """\
+openapi: 3.1.0
+info: {title: Service, version: "1"}
+paths:
+  /teams:
+    get:
+      responses:
+        "200": {description: ok}
+  /users:
+    get:
+      responses:
+        "200": {description: ok}
+"""
+MIGRATION = '''\
+"""Initial."""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade():
+    op.add_column("users", sa.Column("email", sa.String(255), nullable=True))
+'''
+EDITED = MIGRATION.replace("nullable=True", "nullable=False")
+MIG_PATH = "migrations/versions/0001_init.py"
+
+
+@pytest.fixture
+def service(repo: GitRepo) -> GitRepo:
+    """``main`` with a spec, an applied migration and some code; the test branches off it."""
+    repo.commit("initial", **{
+        "openapi.yaml": OPENAPI, "app/core.py": "def f():\n    return 1\n",
+        "alembic.ini": "[alembic]\nscript_location = migrations\n", "migrations/env.py": "", MIG_PATH: MIGRATION,
+    })
+    return repo
+
+
+def on_main(repo: GitRepo, **files: str) -> None:
+    """Commit the protected branch's policy (or anything) on main, then branch off it."""
+    repo.commit("on main", **files)
+    repo.git("checkout", "-q", "-B", "feature")
+
+
+def classify(capsys: pytest.CaptureFixture[str], repo: GitRepo, *argv: str) -> Run:
+    capsys.readouterr()
+    code = main(["--repo", str(repo.path), "--base", "main", *argv])
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+# -- whose policy -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("policy_file, text, loosened", [
+    (".classifier.toml", 'exclude = ["**"]\n', "exclude '**' added"),
+    (".classifier.toml", '[severity]\nOAS101 = "off"\n', "severity of OAS101 error → off"),
+    ("pyproject.toml", '[project]\nname = "s"\n\n[tool.classifier]\nfail_on = "none"\n', "fail_on breaking → none"),
+])
+def test_a_branch_cannot_loosen_the_policy_that_judges_it(
+    service: GitRepo, capsys: pytest.CaptureFixture[str], policy_file: str, text: str, loosened: str
+) -> None:
+    service.git("checkout", "-q", "-b", "feature")
+    service.commit("drop teams and relax", **{"openapi.yaml": OPENAPI.split("  /teams:")[0] + OPENAPI.split(
+        '        "200": {description: ok}\n', 1)[1], policy_file: text})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert run.code == 1
+    assert f"policy loosened in {policy_file}: {loosened}" in [v["message"] for v in run.report["violations"]]
+    assert ("OAS101", True) in [(f["rule"], f["blocking"]) for f in run.report["findings"]]
+
+
+def test_a_policy_given_on_the_command_line_is_trusted_as_given(
+    service: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    service.git("checkout", "-q", "-b", "feature")
+    service.commit("code", **{"app/core.py": "def f():\n    return 2\n"})
+    trusted = tmp_path / "policy.toml"
+    trusted.write_text('fail_on = "non-breaking"\n', "utf-8")
+
+    run = classify(capsys, service, "--config", str(trusted), "--format", "json")
+
+    assert (run.code, run.report["fail_on"], run.report["violations"]) == (1, "non-breaking", [])
+
+
+@pytest.mark.parametrize("policy, key", [
+    ('[severity]\nMIG101 = "off"\n', "severity.MIG101: MIG101 is a violation and cannot be turned off"),
+    ('[[ignore]]\nrule = "MIG101"\nreason = "old"\npaths = ["migrations/**"]\n',
+     "ignore: MIG101 is a violation and cannot be ignored by rule or path"),
+    ('[[ignore]]\nrule = "applied-migration-edited"\nreason = "old"\n',
+     "ignore: MIG101 is a violation and cannot be ignored by rule or path"),
+])
+def test_a_violation_cannot_be_switched_off_even_on_main(
+    service: GitRepo, capsys: pytest.CaptureFixture[str], policy: str, key: str
+) -> None:
+    on_main(service, **{".classifier.toml": policy})
+    service.commit("edit applied", **{MIG_PATH: EDITED})
+
+    run = classify(capsys, service)
+
+    assert run.error_line == (f"classify: error: .classifier.toml: {key}; fix: set aside one occurrence "
+                              "with a [[waiver]] (rule, fingerprint, reason)")
+
+
+# -- waivers --------------------------------------------------------------------------------
+
+
+def _mig101_fingerprint() -> str:
+    return fingerprint("MIG101", MIG_PATH, "0001")
+
+
+def _waiver(expires: str = "") -> str:
+    until = f"expires = {expires}\n" if expires else ""
+    return (f'[[waiver]]\nrule = "MIG101"\nfingerprint = "{_mig101_fingerprint()}"\n'
+            f'reason = "never deployed: the branch that ran it was reset"\n{until}')
+
+
+def test_a_waiver_sets_one_violation_aside_and_every_format_still_shows_it(
+    service: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    on_main(service, **{".classifier.toml": _waiver("2999-12-31")})
+    service.commit("edit applied", **{MIG_PATH: EDITED})
+    sarif, markdown = tmp_path / "out.sarif", tmp_path / "out.md"
+
+    run = classify(capsys, service, "--format", "json", "--format", f"sarif:{sarif}", "--format", f"markdown:{markdown}")
+
+    assert (run.code, run.report["violations"], run.report["counts"]["suppressed"]) == (0, [], 1)
+    [entry] = run.report["suppressed"]
+    assert (entry["rule"], entry["kind"], entry["how"], entry["expires"], entry["fingerprint"]) == (
+        "MIG101", "violation", "waived", "2999-12-31", _mig101_fingerprint())
+    assert entry["reason"] == "never deployed: the branch that ran it was reset"
+    [result] = [r for r in json.loads(sarif.read_text())["runs"][0]["results"] if r["ruleId"] == "MIG101"]
+    assert result["suppressions"] == [{"kind": "external", "status": "accepted",
+                                       "justification": "waived: never deployed: the branch that ran it was reset"}]
+    text = markdown.read_text()
+    assert "### Waived" in text and "1 set aside by the policy; they do not block." in text
+    assert "waived until 2999-12-31: never deployed: the branch that ran it was reset" in text
+
+
+def test_the_text_report_counts_and_lists_what_was_set_aside(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{".classifier.toml": _waiver()})
+    service.commit("edit applied", **{MIG_PATH: EDITED})
+
+    run = classify(capsys, service)
+
+    assert run.code == 0
+    assert "Set aside by the policy" in run.out
+    assert run.out.splitlines()[-1].endswith("1 set aside by the policy; passed (fail_on: breaking)")
+
+
+def test_an_expired_waiver_blocks_again(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{".classifier.toml": _waiver("2020-01-31")})
+    service.commit("edit applied", **{MIG_PATH: EDITED})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert (run.code, [v["rule"] for v in run.report["violations"]], run.report["suppressed"]) == (1, ["MIG101"], [])
+
+
+def test_a_waiver_added_by_the_change_itself_does_not_apply(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    service.git("checkout", "-q", "-b", "feature")
+    service.commit("edit applied and waive it", **{MIG_PATH: EDITED, ".classifier.toml": _waiver()})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert run.code == 1
+    assert sorted(v["rule"] for v in run.report["violations"]) == ["CLS001", "MIG101"]
+
+
+def test_a_waiver_must_name_one_occurrence(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{".classifier.toml": '[[waiver]]\nrule = "MIG101"\nreason = "all of them"\n'})
+
+    run = classify(capsys, service)
+
+    assert run.error_line.startswith("classify: error: .classifier.toml: waiver.0: name the occurrence by "
+                                     "fingerprint, or by path and subject (not both)")
+
+
+def test_ignored_findings_stay_in_the_report_with_their_reason(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{".classifier.toml": '[[ignore]]\nrule = "GEN003"\nreason = "refactor week"\n'})
+    service.commit("code", **{"app/core.py": "def f():\n    return 2\n"})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert [(s["rule"], s["how"], s["reason"]) for s in run.report["suppressed"]] == [
+        ("GEN003", "ignored", "refactor week")]
+
+
+# -- no pass by accident ----------------------------------------------------------------------
+
+
+def test_a_closed_stdout_is_never_a_pass_and_files_are_still_written(service: GitRepo, tmp_path: Path) -> None:
+    service.git("checkout", "-q", "-b", "feature")
+    service.commit("docs", **{"README.md": "# Service\n" * 20_000})
+    report = tmp_path / "report.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "classifier", "--base", "main", "--format", "text", "--format", f"json:{report}"],
+        cwd=service.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `classify … | head -0`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 2
+    assert err.startswith("classify: error: the output was closed before the report was written in full")
+    assert json.loads(report.read_text())["status"] == "passed"
