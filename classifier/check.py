@@ -22,7 +22,7 @@ def run_check(source: Source, config: Config, proposed: Config | None = None) ->
     findings: list[Finding] = []
     remaining = pairs
     for surface in build_surfaces(config):
-        mine = surface.claim(remaining)
+        mine = surface.claim(remaining, source)
         if not mine:
             continue
         claimed = {id(pair) for pair in mine}

@@ -21,8 +21,8 @@ from classifier.sources import FilePair, Source
 class Surface(Protocol):
     name: str
 
-    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
-        """The subset of ``pairs`` this surface compares."""
+    def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
+        """The subset of ``pairs`` this surface compares (by path, or by content read through ``source``)."""
         ...
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:

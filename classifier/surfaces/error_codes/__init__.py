@@ -32,7 +32,7 @@ class ErrorCodesSurface:
     def __init__(self, config: Config) -> None:
         self.config: ErrorCodesConfig = parse_error_codes_config(config.table, config.origin)
 
-    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
+    def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
         """The changed files that are configured tables or hold configured constants."""
         paths = self.config.paths
         return [pair for pair in pairs if pair.head_path in paths or pair.base_path in paths]

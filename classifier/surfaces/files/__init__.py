@@ -28,7 +28,7 @@ class FilesSurface:
     def __init__(self, config: Config) -> None:
         self.config: FilesConfig = config.files
 
-    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
+    def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
         return list(pairs)
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:

@@ -27,7 +27,7 @@ class MigrationsSurface:
     def __init__(self, config: Config) -> None:
         self.config = MigrationsConfig.from_table(config.table.get("migrations", {}))
 
-    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
+    def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
         return [pair for pair in pairs if self._claims(pair.head_path) or self._claims(pair.base_path)]
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:

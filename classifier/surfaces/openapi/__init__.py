@@ -41,7 +41,7 @@ class OpenAPISurface:
                 return found
             folder = posixpath.dirname(folder)
 
-    def claim(self, pairs: Sequence[FilePair]) -> list[FilePair]:
+    def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
         return [pair for pair in pairs if self._claims(pair)]
 
     def _claims(self, pair: FilePair) -> bool:

@@ -56,8 +56,11 @@ def test_surface_package_imports_no_parser() -> None:
         "from classifier.policy.config import Config\n"
         "from classifier.surfaces.error_codes import ErrorCodesSurface\n"
         "from classifier.sources import FilePair\n"
+        "from classifier.sources.directory import DirectorySource\n"
+        "from pathlib import Path\n"
         "surface = ErrorCodesSurface(Config())\n"
-        "assert surface.claim([FilePair('modified', 'a.py', 'a.py')]) == []\n"
+        "source = DirectorySource(Path('.'), Path('.'))\n"
+        "assert surface.claim([FilePair('modified', 'a.py', 'a.py')], source) == []\n"
         "print(sorted(m for m in ('libcst', 'yaml', 'jsonschema', 'deepdiff') if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from classifier.cli import main
 from classifier.policy.config import Config, parse_config
 from classifier.sources import FilePair
+from classifier.sources.directory import DirectorySource
 from classifier.surfaces.openapi import OpenAPISurface
 
 SPEC = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n"
@@ -18,7 +20,9 @@ SPEC = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\
 
 def claimed(config: Config, *paths: str) -> list[str]:
     pairs = [FilePair("modified", path, path) for path in paths]
-    return [pair.path for pair in OpenAPISurface(config).claim(pairs)]
+    with tempfile.TemporaryDirectory() as empty:  # claimed by path alone: no file to read
+        source = DirectorySource(Path(empty), Path(empty))
+        return [pair.path for pair in OpenAPISurface(config).claim(pairs, source)]
 
 
 def test_default_globs_and_companion_files() -> None:
