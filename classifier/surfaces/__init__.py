@@ -35,6 +35,7 @@ SURFACES: dict[str, str] = {
     "error_codes": "classifier.surfaces.error_codes:ErrorCodesSurface",
     "migrations": "classifier.surfaces.migrations:MigrationsSurface",
     "openapi": "classifier.surfaces.openapi:OpenAPISurface",
+    "error_codes_discovered": "classifier.surfaces.error_codes:DiscoveredTablesSurface",
     "files": "classifier.surfaces.files:FilesSurface",
 }
 

@@ -22,14 +22,17 @@ from classifier.surfaces.error_codes.model import Constant, ErrorTable, Problem
 SURFACE = "error_codes"
 
 
-def compare_pair(pair: FilePair, source: Source, config: ErrorCodesConfig) -> Iterator[Change]:
-    """Every change to the tables and constants configured in ``pair``'s file."""
+def compare_pair(pair: FilePair, source: Source, config: ErrorCodesConfig, announce: bool = False) -> Iterator[Change]:
+    """Every change to the tables and constants configured in ``pair``'s file.
+
+    ``announce`` says which tables were compared even when they are named (they were found, not configured).
+    """
     configured = pair.head_path if pair.head_path in config.paths else str(pair.base_path)
     texts = {side: _text(pair, source, side) for side in Side}
     names = config.table_names(configured)
     if names is not None:
         tables = {side: _table(texts[side], configured, names, config) for side in Side}
-        if not names:
+        if announce or not names:
             yield from _tables_found(pair, tables)
         for fact in diff_tables(tables[Side.BASE], tables[Side.HEAD]):
             yield _change(pair, fact)

@@ -120,6 +120,47 @@ def read_table(text: str, names: tuple[str, ...], registry: tuple[str, ...]) -> 
     return table
 
 
+# A table is found without configuration when its own name says what it is.
+TABLE_WORDS = re.compile(r"error|code|status", re.IGNORECASE)
+_TOP_LEVEL_NAME = re.compile(r"^(?:class\s+(\w+)|(\w+)\s*(?::[^=\n]*)?=(?!=))", re.MULTILINE)
+
+
+def may_hold_tables(text: str) -> bool:
+    """Whether any top-level class or assignment of ``text`` is named like an error table (no parsing)."""
+    return any(TABLE_WORDS.search(match.group(1) or match.group(2)) for match in _TOP_LEVEL_NAME.finditer(text))
+
+
+def discover_tables(text: str) -> tuple[str, ...]:
+    """The tables of ``text`` whose name says error, code or status: enums, dicts, exception families."""
+    if not may_hold_tables(text):
+        return ()
+    try:
+        module = parse_module(text)
+    except Unparsable:
+        return ()
+    _, _, found = _collect(module, set())
+    roots = {name for name in found if not _has_named_ancestor(module, name, found)}
+    named = [name for name in roots if TABLE_WORDS.search(name.rsplit(".", 1)[-1])]
+    return tuple(sorted(name for name in named if _ERROR_WORD.search(name) or _maps_statuses(module, name)))
+
+
+# "code" and "status" alone also name colour maps and state machines; such a table counts only when it maps statuses.
+_ERROR_WORD = re.compile(r"error|exception|fault", re.IGNORECASE)
+
+
+def _maps_statuses(module: shapes.Module, name: str) -> bool:
+    entries, _, _ = _collect(module, {name})
+    records, _ = _assemble(module, entries)
+    return any("status" in record.fields for record in records.values())
+
+
+def _has_named_ancestor(module: shapes.Module, name: str, found: set[str]) -> bool:
+    info = module.classes.get(name)
+    return info is not None and any(
+        (local := module.local_class(base)) is not None and local != name and local in found for base in info.bases
+    )
+
+
 def _collect(module: shapes.Module, wanted: set[str]) -> tuple[list[Entry], list[str], set[str]]:
     """Entries in precedence order (enums, dicts, registry calls, exceptions) and what was read."""
     entries: list[Entry] = []
