@@ -1,11 +1,13 @@
 """``/health`` and ``/ready``: the status code is the contract, the body is for people.
 
-``/health`` (liveness) checks nothing external: a failing database must not
-get a healthy process restarted. ``/ready`` (readiness) answers 200 only when
-the startup guards passed, the database answers and its heads match; else 503.
-The JSON body carries a status per check plus the release artifact, so a
-fleet can be compared instance by instance; ``?verbose`` gives Kubernetes-style
-``[+]name ok`` / ``[-]name failed: …`` lines and ``?exclude=name`` skips a check.
+``/health`` (liveness) checks nothing external and waits on nothing: a failing
+or silent database must not get a healthy process restarted. ``/ready``
+(readiness) answers 200 only when the startup guards passed, the database
+answers within the probe timeouts and its heads match; else 503. The JSON
+body carries a status per check plus the release artifact, so a fleet can be
+compared instance by instance; ``?verbose`` gives Kubernetes-style
+``[+]name ok`` / ``[-]name failed: …`` lines and ``?exclude=name`` skips a
+database check (never ``startup``: a refused process stays unready).
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import parse_qs
 
+from classifier.guard.bounded import DatabaseRead, SharedRead
 from classifier.guard.config import GuardConfig
-from classifier.guard.heads import compare_heads, load_scripts, read_database
-from classifier.guard.startup import StartupReport, evaluate_startup, redactor_for
+from classifier.guard.database import DatabaseState, qualified_table
+from classifier.guard.heads import compare_heads, load_scripts
+from classifier.guard.startup import StartupReport, evaluate_startup, probe_timeouts, redactor_for
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
     from sqlalchemy.engine import Engine
+
+UNEXCLUDABLE = frozenset({"startup"})
+"""Checks ``?exclude=`` cannot skip: a refused startup must never read as ready."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +98,10 @@ class Readiness:
         # Re-run silently: the application's own check_startup/enforce_startup logged it already.
         self.startup = startup or evaluate_startup(config, environ, engine, log=False)
         self._redactor = redactor_for(config, environ, engine)
+        self.timeouts = probe_timeouts(config, environ, self._redactor)
+        self._table = qualified_table(config.version_table, config.version_table_schema)
         self._scripts, self._expected = self._target(self.startup)
+        self._reads = SharedRead(self._start_read)
 
     def _target(self, startup: StartupReport) -> tuple[ScriptDirectory | None, frozenset[str] | None]:
         """The script directory and the heads the database must be at."""
@@ -99,40 +109,66 @@ class Readiness:
         if self.config.script_location:
             try:
                 scripts = load_scripts(self.config.script_location)
+                # Load every revision now, not on the first request (maybe on the event loop).
+                code_heads = frozenset(scripts.get_heads())
             except Exception:  # already reported by the startup guards (release.E016)
                 return None, startup.artifact.expected_heads or None
+            if startup.artifact.expected_alembic_head is None:
+                return scripts, code_heads
         if startup.artifact.expected_alembic_head is not None:
             return scripts, startup.artifact.expected_heads
-        return scripts, frozenset(scripts.get_heads()) if scripts is not None else None
+        return scripts, None
+
+    def _start_read(self) -> DatabaseRead:
+        assert self.engine is not None  # only called when there is a database
+        table, schema = self.config.version_table, self.config.version_table_schema
+        return DatabaseRead(self.engine, table, schema, self.timeouts, self._redactor)
 
     def health(self) -> ProbeResult:
-        """Liveness: the process answers. Nothing external is touched."""
+        """Liveness: the process answers. Nothing external is touched, nothing is waited on."""
         return ProbeResult("health", (ProbeCheck("ping", True),))
 
+    def _reads_database(self, exclude: frozenset[str]) -> bool:
+        return self.engine is not None and not {"database", "alembic_heads"} <= exclude
+
     def ready(self, exclude: frozenset[str] = frozenset()) -> ProbeResult:
-        """Readiness: startup guards passed, the database answers, heads match.
+        """Readiness: startup guards passed, the database answers in time, heads match.
+
+        Blocks the calling thread for at most the probe timeouts.
 
         Args:
-            exclude: Names of checks to skip.
+            exclude: Names of checks to skip; ``startup`` cannot be skipped.
         """
+        database = self._reads.current().result() if self._reads_database(exclude) else None
+        return self._ready_result(database, exclude)
+
+    async def ready_async(self, exclude: frozenset[str] = frozenset()) -> ProbeResult:
+        """``ready`` for an event loop: awaits the database without holding any thread.
+
+        Args:
+            exclude: Names of checks to skip; ``startup`` cannot be skipped.
+        """
+        database = await self._reads.current().result_async() if self._reads_database(exclude) else None
+        return self._ready_result(database, exclude)
+
+    def _ready_result(self, database: DatabaseState | None, exclude: frozenset[str]) -> ProbeResult:
         errors = self.startup.errors
         checks = [ProbeCheck("startup", not errors, ", ".join(f"{f.id} {f.key}" for f in errors))]
         release = dict(self.startup.release)
-        if self.engine is not None and not {"database", "alembic_heads"} <= exclude:
-            database = read_database(self.engine, self.config, self._redactor)
+        if database is not None:
             release["database_heads"] = sorted(database.heads) if database.reachable else None
             checks.append(ProbeCheck("database", database.reachable, database.error or ""))
             if self._expected is not None:
-                findings = (
-                    compare_heads(database, self._expected, self._scripts, "alembic_heads")
-                    if database.reachable
-                    else []
-                )
-                output = "; ".join(f"{f.id} {f.message}" for f in findings) or (
-                    "" if database.reachable else "database unreachable"
-                )
-                checks.append(ProbeCheck("alembic_heads", database.reachable and not findings, output))
-        return ProbeResult("ready", tuple(c for c in checks if c.name not in exclude), release)
+                checks.append(self._heads_check(database, self._expected))
+        skipped = exclude - UNEXCLUDABLE
+        return ProbeResult("ready", tuple(c for c in checks if c.name not in skipped), release)
+
+    def _heads_check(self, database: DatabaseState, expected: frozenset[str]) -> ProbeCheck:
+        if not database.reachable:
+            return ProbeCheck("alembic_heads", False, "database unreachable")
+        findings = compare_heads(database, expected, self._scripts, "alembic_heads", self._table)
+        output = "; ".join(f"{f.id} {self._redactor.scrub(f.message)}" for f in findings)
+        return ProbeCheck("alembic_heads", not findings, output)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +254,27 @@ class ProbeEndpoints(Generic[App]):
         return route(path, mount, self.health_path, self.ready_path)
 
 
-def respond(readiness: Readiness, probe: str, method: str, query: str) -> HttpResponse:
-    """Answer one probe request.
+@dataclass(frozen=True, slots=True)
+class ProbeRequest:
+    """A probe request, parsed.
+
+    Attributes:
+        probe: ``health`` or ``ready``.
+        head: Whether the method was HEAD (no body in the answer).
+        verbose: Whether ``?verbose`` asked for the text form.
+        exclude: The checks ``?exclude=`` names.
+    """
+
+    probe: str
+    head: bool
+    verbose: bool
+    exclude: frozenset[str]
+
+
+def parse_request(probe: str, method: str, query: str) -> ProbeRequest | HttpResponse:
+    """The parsed request, or the answer when there is nothing to probe (a wrong method).
 
     Args:
-        readiness: The process's probes.
         probe: ``health`` or ``ready`` (from ``route``).
         method: The HTTP method; only GET and HEAD are allowed.
         query: The raw query string (``verbose``, ``exclude=name``).
@@ -231,12 +283,49 @@ def respond(readiness: Readiness, probe: str, method: str, query: str) -> HttpRe
         return _plain(405, b"", ("allow", "GET, HEAD"))
     params = parse_qs(query, keep_blank_values=True)
     exclude = frozenset(name for value in params.get("exclude", []) for name in value.split(","))
-    result = readiness.health() if probe == "health" else readiness.ready(exclude)
-    verbose = "verbose" in params
-    body = render_verbose(result) if verbose else render_json(result)
-    content_type = "text/plain; charset=utf-8" if verbose else "application/json"
+    return ProbeRequest(probe, method == "HEAD", "verbose" in params, exclude)
+
+
+def answer(request: ProbeRequest, result: ProbeResult) -> HttpResponse:
+    """The HTTP answer for a probe's result."""
+    body = render_verbose(result) if request.verbose else render_json(result)
+    content_type = "text/plain; charset=utf-8" if request.verbose else "application/json"
     response = _plain(result.status_code, body, ("content-type", content_type))
-    return HttpResponse(response.status, response.headers, b"" if method == "HEAD" else body)
+    return HttpResponse(response.status, response.headers, b"" if request.head else body)
+
+
+def respond(readiness: Readiness, probe: str, method: str, query: str) -> HttpResponse:
+    """Answer one probe request in the calling thread (WSGI).
+
+    ``/health`` returns at once; ``/ready`` waits at most the probe timeouts.
+
+    Args:
+        readiness: The process's probes.
+        probe: ``health`` or ``ready`` (from ``route``).
+        method: The HTTP method; only GET and HEAD are allowed.
+        query: The raw query string (``verbose``, ``exclude=name``).
+    """
+    request = parse_request(probe, method, query)
+    if isinstance(request, HttpResponse):
+        return request
+    result = readiness.health() if probe == "health" else readiness.ready(request.exclude)
+    return answer(request, result)
+
+
+async def respond_async(readiness: Readiness, probe: str, method: str, query: str) -> HttpResponse:
+    """Answer one probe request on the event loop (ASGI), taking no worker thread.
+
+    Args:
+        readiness: The process's probes.
+        probe: ``health`` or ``ready`` (from ``route``).
+        method: The HTTP method; only GET and HEAD are allowed.
+        query: The raw query string (``verbose``, ``exclude=name``).
+    """
+    request = parse_request(probe, method, query)
+    if isinstance(request, HttpResponse):
+        return request
+    result = readiness.health() if probe == "health" else await readiness.ready_async(request.exclude)
+    return answer(request, result)
 
 
 def _plain(status: int, body: bytes, *headers: tuple[str, str]) -> HttpResponse:

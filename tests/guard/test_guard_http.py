@@ -109,9 +109,31 @@ def test_ready_is_503_when_startup_guards_failed(serve, migrated) -> None:
     db, release = migrated
     with serve(_readiness(db, release, LOG_LEVEL="DEBUG")) as server:
         verbose = http(server.port, "/ready?verbose")
-        excluded = http(server.port, "/ready?exclude=startup")
     assert verbose.body.splitlines()[0] == "[-]startup failed: release.E006 LOG_LEVEL"
-    assert excluded.status == 200 and "startup" not in excluded.json()["checks"]
+
+
+@pytest.mark.parametrize(
+    "query", ["exclude=startup", "exclude=startup,database,alembic_heads", "exclude=startup&exclude=database"]
+)
+def test_ready_exclude_never_turns_a_refused_startup_into_pass(serve, migrated, query: str) -> None:
+    db, release = migrated
+    with serve(_readiness(db, release, LOG_LEVEL="DEBUG")) as server:
+        excluded, verbose = http(server.port, f"/ready?{query}"), http(server.port, f"/ready?{query}&verbose")
+    assert excluded.status == 503
+    body = excluded.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["startup"] == {"status": "fail", "output": "release.E006 LOG_LEVEL"}
+    assert verbose.status == 503
+    assert verbose.body.startswith("[-]startup failed: release.E006 LOG_LEVEL\n")
+    assert verbose.body.endswith("ready check failed\n")
+
+
+def test_ready_exclude_skips_database_checks_of_a_passed_startup(serve, migrated) -> None:
+    db, release = migrated
+    with serve(_readiness(db, release)) as server:
+        excluded = http(server.port, "/ready?exclude=startup,alembic_heads")
+    assert excluded.status == 200
+    assert excluded.json()["checks"] == {"startup": {"status": "pass"}, "database": {"status": "pass"}}
 
 
 def test_probes_route_and_refuse_other_methods(serve, migrated) -> None:
