@@ -14,15 +14,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from classifier.guard.database import DatabaseState, connect_timed_out, read_now, statement_timed_out, unreachable
 from classifier.guard.redaction import Redactor
 from classifier.guard.timeouts import ProbeTimeouts
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from sqlalchemy.engine import Engine
 
 STATEMENT_GRACE = 0.5
@@ -86,6 +86,8 @@ class DatabaseRead:
 
     def result(self) -> DatabaseState:
         """The state, waiting no longer than the deadlines allow (blocks the calling thread)."""
+        from concurrent.futures import TimeoutError as FutureTimeout  # not the builtin before Python 3.11
+
         try:
             self._connected.result(timeout=self._connect_left())
         except FutureTimeout:
@@ -113,8 +115,10 @@ class DatabaseRead:
         return self._done.result()
 
 
-def _running_future() -> Future:  # type: ignore[type-arg] - the caller's annotation gives the result type
-    future: Future = Future()  # type: ignore[type-arg]
+def _running_future() -> Future[Any]:
+    from concurrent.futures import Future  # imported here: its logging import costs every plain importer
+
+    future: Future[Any] = Future()
     # Running futures cannot be cancelled: an awaiter that times out must not cancel the others' answer.
     future.set_running_or_notify_cancel()
     return future
