@@ -106,9 +106,9 @@ class Redactor:
 
     def scrub(self, text: str) -> str:
         """``text`` with every known secret value and every URL credential replaced."""
-        if self.secret_values is not None:
-            text = self.secret_values.sub(REDACTED, text)
-        return mask_credentials(text)
+        # URLs first: a password fragment replaced on its own would break the URL apart before it is masked.
+        text = mask_credentials(text)
+        return self.secret_values.sub(REDACTED, text) if self.secret_values is not None else text
 
 
 def mask_credentials(text: str) -> str:
