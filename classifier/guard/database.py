@@ -177,10 +177,10 @@ def show_value(value: Any) -> str:
 
 
 def show_rows(values: Sequence[Any]) -> str:
-    """The first few rows, comma-separated, with a count of the rest."""
-    shown = ", ".join(show_value(value) for value in values[:_SHOWN_ROWS])
-    rest = len(values) - _SHOWN_ROWS
-    return f"{shown} and {rest} more" if rest > 0 else shown
+    """The rows, sorted (a table has no order), comma-separated; past a few, a count of the rest."""
+    shown = sorted(show_value(value) for value in values)
+    rest = len(shown) - _SHOWN_ROWS
+    return ", ".join(shown[:_SHOWN_ROWS]) + (f" and {rest} more" if rest > 0 else "")
 
 
 def _kind(value: Any) -> str:
@@ -206,9 +206,9 @@ def row_problem(value: Any) -> str | None:
 
 def judge_rows(values: Sequence[Any]) -> DatabaseState:
     """The state for the version table's ``values``: heads, or why they are not heads."""
-    rows = show_rows(values)
     if len(values) > MAX_VERSION_ROWS:
-        return _malformed(f"it has more than {MAX_VERSION_ROWS} rows", show_rows(values[:_SHOWN_ROWS]))
+        return _malformed(f"it has more than {MAX_VERSION_ROWS} rows", f"at least {len(values)} rows")
+    rows = show_rows(values)
     for value in values:
         problem = row_problem(value)
         if problem:

@@ -129,7 +129,7 @@ def compare_heads(
             make_finding(
                 "release.E018",
                 version_table,
-                database.rows or "<no rows shown>",
+                database.rows or "<not read>",
                 f"The Alembic version table {version_table} is malformed: {problem}.",
             )
         ]

@@ -156,7 +156,9 @@ class Readiness:
         checks = [ProbeCheck("startup", not errors, ", ".join(f"{f.id} {f.key}" for f in errors))]
         release = dict(self.startup.release)
         if database is not None:
-            release["database_heads"] = sorted(database.heads) if database.reachable else None
+            # null: unknown (no answer, or a version table that holds no usable heads).
+            known = database.reachable and not database.malformed
+            release["database_heads"] = sorted(database.heads) if known else None
             checks.append(ProbeCheck("database", database.reachable, database.error or ""))
             if self._expected is not None:
                 checks.append(self._heads_check(database, self._expected))
