@@ -276,3 +276,13 @@ def test_a_locked_sqlite_database_times_out(sqlite_db, alembic_project) -> None:
         "The database does not answer: the probe's queries did not finish within 1 s (statement timeout)."
     ]
     assert elapsed < CEILING
+
+
+def test_classify_guard_check_refuses_an_unusable_timeout_in_its_config_file_with_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "guard.toml").write_text("statement_timeout = 0\n")
+    proc = _cli("--config", str(tmp_path / "guard.toml"), env=ENV)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        f"classify guard: error: {tmp_path / 'guard.toml'}: "
+        "statement_timeout must be a number of seconds greater than 0, got 0\n"
+    )
