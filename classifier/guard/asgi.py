@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from classifier.guard.probes import NOT_FOUND, HttpResponse, ProbeEndpoints, respond_async
+from classifier.guard.endpoints import NOT_FOUND, HttpResponse, ProbeEndpoints, respond_async
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

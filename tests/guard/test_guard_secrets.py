@@ -20,7 +20,7 @@ from classifier.guard import (
     record_startup,
     system_events_table,
 )
-from classifier.guard.probes import render_json, render_verbose
+from classifier.guard.endpoints import render_json, render_verbose
 from classifier.guard.redaction import Redactor, is_secret_name
 
 from .guard_support import release_env
