@@ -225,7 +225,7 @@ class _WerkzeugServer:
     def __init__(self, app: Any) -> None:
         serving = pytest.importorskip("werkzeug.serving")
         self.server = serving.make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self.server.port
+        self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> _WerkzeugServer:
