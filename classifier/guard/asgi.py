@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from classifier.guard.probes import NOT_FOUND, HttpResponse, ProbeEndpoints, respond
+from classifier.guard.endpoints import NOT_FOUND, HttpResponse, ProbeEndpoints, respond_async
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -32,11 +32,9 @@ class ProbesASGI(ProbeEndpoints[ASGIApp]):
         if scope["type"] == "http":
             probe = self.probe_for(scope.get("path", ""), scope.get("root_path", ""))
         if probe is not None:
-            import asyncio  # imported here: the server has loaded it already, plain importers need not
-
-            # The database check blocks; keep it off the event loop.
-            response = await asyncio.to_thread(
-                respond,
+            # /health is answered right here; /ready awaits its database read without taking
+            # a worker thread, so neither waits behind a thread pool that a silent database filled.
+            response = await respond_async(
                 self.readiness,
                 probe,
                 scope.get("method", "GET"),

@@ -132,6 +132,19 @@ _RULES: Final = (
         "Pass the database engine (or --database-url) so the head can be enforced.",
     ),
     GuardRule(
+        "release.E018",
+        "version-table-malformed",
+        "The Alembic version table exists but its rows are not a set of revision ids.",
+        "Inspect it (`SELECT * FROM alembic_version`), compare with `alembic heads`, "
+        "and repair it with `alembic stamp` once the schema is known to match.",
+    ),
+    GuardRule(
+        "release.E019",
+        "probe-timeout-invalid",
+        "GUARD_CONNECT_TIMEOUT or GUARD_STATEMENT_TIMEOUT is not a usable number of seconds.",
+        "Set it to a number of seconds greater than 0 and at most 3600 (e.g. 3), or unset it.",
+    ),
+    GuardRule(
         "release.W001",
         "signing-disabled",
         "SIGNING_MODE=disabled: requests are not signed (explicit, allowed).",

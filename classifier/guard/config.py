@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from classifier.guard.catalogue import RULES
+from classifier.guard.timeouts import DEFAULT_CONNECT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, timeout_problem
 
 
 class GuardConfigError(ValueError):
@@ -37,6 +38,10 @@ class GuardConfig:
         production_envs: Values of ``ENV`` that mean production.
         database_url_env: Variable holding the database URL (the CLI's
             fallback for ``--database-url``).
+        connect_timeout: Seconds a database probe may wait for a connection
+            (``GUARD_CONNECT_TIMEOUT`` overrides it).
+        statement_timeout: Seconds a database probe's queries may take once
+            connected (``GUARD_STATEMENT_TIMEOUT`` overrides it).
     """
 
     served_api_versions: tuple[str, ...] | None = None
@@ -49,17 +54,24 @@ class GuardConfig:
     script_location: str | None = None
     production_envs: tuple[str, ...] = ("prod", "production")
     database_url_env: str | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
 
     def __post_init__(self) -> None:
         unknown = [rule_id for rule_id in self.suppress if rule_id not in RULES]
         if unknown:
             # A typo here would silently keep a guard on; say so instead of guessing.
             raise GuardConfigError(f"suppress names unknown guard ids: {', '.join(unknown)}")
+        for name in _TIMEOUT_KEYS:
+            problem = timeout_problem(getattr(self, name))
+            if problem:
+                raise GuardConfigError(f"{name} {problem}, got {getattr(self, name)!r}")
 
 
 _LIST_KEYS = frozenset(
     {"served_api_versions", "required_secrets", "required_config", "secrets", "suppress", "production_envs"}
 )
+_TIMEOUT_KEYS = ("connect_timeout", "statement_timeout")
 _KEYS = tuple(field.name for field in fields(GuardConfig))
 
 
@@ -110,6 +122,11 @@ def config_from_mapping(data: dict[str, Any], source: str = "guard config") -> G
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
                 raise GuardConfigError(f"{source}: {key} must be a list of strings")
             values[key] = tuple(value)
+        elif key in _TIMEOUT_KEYS:
+            problem = timeout_problem(value)
+            if problem:
+                raise GuardConfigError(f"{source}: {key} {problem}, got {value!r}")
+            values[key] = float(value)
         elif not isinstance(value, str):
             raise GuardConfigError(f"{source}: {key} must be a string")
         else:

@@ -8,62 +8,39 @@ Heads are compared as sets: a branched history has several.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from classifier.guard.bounded import read_database_bounded
 from classifier.guard.config import GuardConfig
+from classifier.guard.database import DatabaseState, describe_error, qualified_table
 from classifier.guard.findings import GuardFinding, make_finding
 from classifier.guard.redaction import Redactor
+from classifier.guard.timeouts import ProbeTimeouts
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
     from sqlalchemy.engine import Engine
 
+__all__ = ["DatabaseState", "check_heads", "compare_heads", "load_scripts", "read_database"]
 
-@dataclass(frozen=True, slots=True)
-class DatabaseState:
-    """What the database said about its migration state.
 
-    Attributes:
-        reachable: Whether a connection and a query succeeded.
-        stamped: Whether the Alembic version table exists.
-        heads: The revisions in the version table.
-        error: Why the database could not be read (redacted), if it could not.
+def read_database(
+    engine: Engine, config: GuardConfig, redactor: Redactor, timeouts: ProbeTimeouts | None = None
+) -> DatabaseState:
+    """Connect once and read the version table named by ``config``, within the probe timeouts.
+
+    Never raises for database trouble: an unreachable, silent or slow
+    database is a state, and so is a malformed version table.
+
+    Args:
+        engine: The application's database.
+        config: Gives the version table and, unless ``timeouts`` is given, the timeouts.
+        redactor: Hides secrets in driver errors.
+        timeouts: The timeouts to use (already resolved against the environment).
     """
-
-    reachable: bool
-    stamped: bool
-    heads: frozenset[str]
-    error: str | None = None
-
-
-def _describe(error: BaseException, redactor: Redactor) -> str:
-    # Drivers put the whole DSN in some messages; the first line is the useful part.
-    detail = str(getattr(error, "orig", None) or error).strip().splitlines()
-    return redactor.scrub(f"{type(error).__name__}: {detail[0] if detail else 'no detail'}")
-
-
-def read_database(engine: Engine, config: GuardConfig, redactor: Redactor) -> DatabaseState:
-    """Connect once and read the version table named by ``config``.
-
-    Never raises for database trouble: an unreachable database is a state.
-    """
-    import sqlalchemy
-    from alembic.runtime.migration import MigrationContext
-
-    try:
-        with engine.connect() as connection:
-            connection.execute(sqlalchemy.text("SELECT 1"))
-            if not sqlalchemy.inspect(connection).has_table(config.version_table, schema=config.version_table_schema):
-                return DatabaseState(reachable=True, stamped=False, heads=frozenset())
-            context = MigrationContext.configure(
-                connection,
-                opts={"version_table": config.version_table, "version_table_schema": config.version_table_schema},
-            )
-            return DatabaseState(reachable=True, stamped=True, heads=frozenset(context.get_current_heads()))
-    except (sqlalchemy.exc.SQLAlchemyError, OSError) as error:
-        return DatabaseState(reachable=False, stamped=False, heads=frozenset(), error=_describe(error, redactor))
+    limits = timeouts or ProbeTimeouts(config.connect_timeout, config.statement_timeout)
+    return read_database_bounded(engine, config.version_table, config.version_table_schema, limits, redactor)
 
 
 def load_scripts(script_location: str) -> ScriptDirectory:
@@ -106,16 +83,36 @@ def _known(scripts: ScriptDirectory, revision: str) -> bool:
     return True
 
 
+def _overlap(scripts: ScriptDirectory, heads: frozenset[str]) -> str | None:
+    """Why ``heads`` cannot all be heads at once (one lies below another), if so.
+
+    Alembic keeps one row per branch head; a row for a revision below another
+    row's is left over from a hand edit or a half-restored table.
+    """
+    known = sorted(revision for revision in heads if _known(scripts, revision))
+    for head in known:
+        below = _ancestry(scripts, (head,)) - {head}
+        for other in known:
+            if other in below:
+                return f"it lists {other!r} and {head!r}, but {other!r} is an ancestor of {head!r}"
+    return None
+
+
 def compare_heads(
-    database: DatabaseState, expected: frozenset[str], scripts: ScriptDirectory | None, source: str
+    database: DatabaseState,
+    expected: frozenset[str],
+    scripts: ScriptDirectory | None,
+    source: str,
+    version_table: str = "alembic_version",
 ) -> list[GuardFinding]:
-    """Findings (E011 to E015) when the database heads are not ``expected``.
+    """Findings (E011 to E015, E018) when the database heads are not ``expected``.
 
     Args:
         database: What ``read_database`` saw (must be reachable).
         expected: The heads this release needs.
         scripts: The code's script directory, to tell behind from ahead.
         source: Where ``expected`` came from, for the key of the finding.
+        version_table: The version table as findings name it (``schema.table``).
     """
     if not database.stamped:
         return [
@@ -124,6 +121,16 @@ def compare_heads(
                 source,
                 _joined(expected),
                 "The database has no Alembic version table, so its revision is unknown.",
+            )
+        ]
+    problem = database.malformed or (_overlap(scripts, database.heads) if scripts is not None else None)
+    if problem:
+        return [
+            make_finding(
+                "release.E018",
+                version_table,
+                database.rows or "<not read>",
+                f"The Alembic version table {version_table} is malformed: {problem}.",
             )
         ]
     have = database.heads
@@ -153,9 +160,13 @@ def compare_heads(
 
 
 def check_heads(
-    engine: Engine | None, config: GuardConfig, expected: frozenset[str] | None, redactor: Redactor
+    engine: Engine | None,
+    config: GuardConfig,
+    expected: frozenset[str] | None,
+    redactor: Redactor,
+    timeouts: ProbeTimeouts | None = None,
 ) -> list[GuardFinding]:
-    """Every head guard (E010 to E017) for one database and one release.
+    """Every head guard (E010 to E018) for one database and one release.
 
     Args:
         engine: The application's database, or ``None`` when it has none.
@@ -163,6 +174,7 @@ def check_heads(
         expected: ``EXPECTED_ALEMBIC_HEAD`` as a set, or ``None`` when unset
             (then the code's script heads are expected, if a script location is given).
         redactor: Hides secrets in driver errors.
+        timeouts: The probe timeouts (default: the configuration's).
     """
     findings: list[GuardFinding] = []
     scripts = None
@@ -177,7 +189,7 @@ def check_heads(
                     "release.E016",
                     "script_location",
                     config.script_location,
-                    f"Cannot read the migration scripts: {_describe(error, redactor)}.",
+                    f"Cannot read the migration scripts: {describe_error(error, redactor)}.",
                     "Point script_location at this release's Alembic script directory.",
                 )
             ]
@@ -204,7 +216,7 @@ def check_heads(
                 )
             )
         return findings
-    database = read_database(engine, config, redactor)
+    database = read_database(engine, config, redactor, timeouts)
     if not database.reachable:
         findings.append(
             make_finding(
@@ -215,5 +227,6 @@ def check_heads(
             )
         )
     elif expected is not None:
-        findings.extend(compare_heads(database, expected, scripts, source))
+        table = qualified_table(config.version_table, config.version_table_schema)
+        findings.extend(compare_heads(database, expected, scripts, source, table))
     return findings

@@ -16,7 +16,8 @@ from classifier.guard.config import GuardConfig
 from classifier.guard.findings import GuardFinding, StartupRefused
 from classifier.guard.guards import ENVIRONMENT_GUARDS, GuardContext
 from classifier.guard.heads import check_heads
-from classifier.guard.redaction import Redactor
+from classifier.guard.redaction import Redactor, url_secrets
+from classifier.guard.timeouts import ProbeTimeouts, resolve_timeouts
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -53,11 +54,19 @@ class StartupReport:
 
 
 def redactor_for(config: GuardConfig, environ: Mapping[str, str], engine: Engine | None = None) -> Redactor:
-    """The redactor for one environment, also hiding the database password."""
-    password = engine.url.password if engine is not None else None
+    """The redactor for one environment, also hiding every credential of the database URL."""
     return Redactor.for_environ(
-        environ, (*config.secrets, *config.required_secrets), [str(password)] if password else []
+        environ, (*config.secrets, *config.required_secrets), url_secrets(engine.url) if engine is not None else []
     )
+
+
+def probe_timeouts(config: GuardConfig, environ: Mapping[str, str], redactor: Redactor) -> ProbeTimeouts:
+    """The database probe timeouts for ``environ``.
+
+    An unusable override falls back to the configuration here, silently:
+    ``evaluate_startup`` reports it (``release.E019``).
+    """
+    return resolve_timeouts(config.connect_timeout, config.statement_timeout, environ, redactor)[0]
 
 
 def evaluate_startup(
@@ -81,9 +90,11 @@ def evaluate_startup(
     findings = check_artifact(environ, redactor)
     for guard in ENVIRONMENT_GUARDS:
         findings.extend(guard(environ, context))
+    timeouts, timeout_findings = resolve_timeouts(config.connect_timeout, config.statement_timeout, environ, redactor)
+    findings.extend(timeout_findings)
     head = artifact.expected_alembic_head
     expected = artifact.expected_heads if head is not None and is_revision_list(head) else None
-    findings.extend(check_heads(engine, config, expected, redactor))
+    findings.extend(check_heads(engine, config, expected, redactor, timeouts))
     # Safety net: guards show redacted values, but a secret may also hide in free text.
     findings = [replace(f, value=redactor.scrub(f.value), message=redactor.scrub(f.message)) for f in findings]
     kept = tuple(finding for finding in findings if finding.id not in config.suppress)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from classifier.guard.probes import NOT_FOUND, ProbeEndpoints, reason, respond
+from classifier.guard.endpoints import NOT_FOUND, ProbeEndpoints, reason, respond
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]

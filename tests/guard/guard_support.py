@@ -8,12 +8,14 @@ import json
 import socket
 import textwrap
 import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, make_server
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 import sqlalchemy as sa
@@ -178,15 +180,24 @@ class AsgiTestServer:
         writer.close()
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
 class WsgiTestServer:
-    """A wsgiref server for one WSGI app on 127.0.0.1, run on its own thread."""
+    """A wsgiref server for one WSGI app on 127.0.0.1, run on its own thread.
 
-    def __init__(self, app: Any) -> None:
-        class Quiet(WSGIRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
+    ``threaded=True`` serves each request on its own thread, as production WSGI servers do.
+    """
 
-        self.server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+    def __init__(self, app: Any, threaded: bool = False) -> None:
+        server_class = _ThreadingWSGIServer if threaded else WSGIServer
+        self.server = make_server("127.0.0.1", 0, app, server_class=server_class, handler_class=_QuietHandler)
         self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
@@ -258,3 +269,56 @@ class TcpProxy:
             with contextlib.suppress(OSError):  # already closed by the other side
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
+
+
+class SilentServer:
+    """A TCP server on 127.0.0.1 that accepts every connection and never sends a byte.
+
+    What a hung database, a stuck proxy or a black-holed load balancer looks like to a client.
+
+    Attributes:
+        port: Where it listens.
+        accepted: How many connections it accepted so far.
+    """
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted = 0
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def __enter__(self) -> SilentServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def url(self, credentials: str = "app:pw") -> str:
+        """A PostgreSQL URL pointing at this server."""
+        return f"postgresql+psycopg://{credentials}@127.0.0.1:{self.port}/app"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self._sockets.append(client)
+            self.accepted += 1
+
+    def close(self) -> None:
+        """Stop listening and drop every connection (clients stuck on it then fail)."""
+        for sock in [self.listener, *self._sockets]:
+            with contextlib.suppress(OSError):  # already closed by the client
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def wait_until(condition: Any, seconds: float = 10.0) -> None:
+    """Poll ``condition()`` until it is true; fail the test after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {seconds} s")
+        time.sleep(0.02)

@@ -1,17 +1,20 @@
-"""The README's FastAPI wiring, served by a real uvicorn on 127.0.0.1."""
+"""The README's FastAPI wiring, and /health under load, served by a real uvicorn on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from classifier.guard import ProbesASGI
+from classifier.guard import GuardConfig, ProbesASGI, Readiness, evaluate_startup
 
-from .guard_support import http
+from .guard_support import Reply, SilentServer, http, release_env, wait_until
 from .test_guard_http import _readiness, migrated  # noqa: F401 - the fixture is used by name
 
 fastapi = pytest.importorskip("fastapi")
@@ -67,3 +70,37 @@ def test_fastapi_mount_reports_not_ready_when_startup_failed(served, migrated) -
     ready = http(port, "/ops/ready")
     assert ready.status == 503
     assert "release.E006" in http(port, "/ops/ready?verbose").body
+
+
+def test_health_answers_under_uvicorn_while_ready_waits_on_a_silent_database(served) -> None:
+    """Forty /ready requests wait on a database that never answers; /health must not wait behind them."""
+    with SilentServer() as silent:
+        config, env = GuardConfig(connect_timeout=4), release_env()
+        # The startup outcome without the database, so building the probes does not wait 4 s itself.
+        readiness = Readiness(config, env, sa.create_engine(silent.url()), startup=evaluate_startup(config, env, None))
+        app = fastapi.FastAPI()
+        app.add_middleware(ProbesASGI, readiness=readiness)
+        port = served(app)
+        answers: dict[int, Reply] = {}
+        askers = [threading.Thread(target=lambda i=i: answers.update({i: http(port, "/ready")})) for i in range(40)]
+        for asker in askers:
+            asker.start()
+        wait_until(lambda: silent.accepted == 1)
+        time.sleep(0.2)  # let every request reach the server
+        health = http(port, "/health")
+        still_waiting = len(askers) - len(answers)
+        for asker in askers:
+            asker.join(15)
+    assert (health.status, health.json()) == (200, {"status": "pass", "checks": {"ping": {"status": "pass"}}})
+    assert still_waiting == 40
+    assert {answer.status for answer in answers.values()} == {503}
+    assert {json.dumps(answer.json()["checks"], sort_keys=True) for answer in answers.values()} == {
+        json.dumps(
+            {
+                "startup": {"status": "pass"},
+                "database": {"status": "fail", "output": "no connection within 4 s (connect timeout)"},
+            },
+            sort_keys=True,
+        )
+    }
+    assert silent.accepted == 1  # forty requests, one read

@@ -125,3 +125,12 @@ def test_heads_expected_head_from_alembic_ini(db, alembic_project, tmp_path: Pat
     ini = tmp_path / "alembic.ini"
     ini.write_text(f"[alembic]\nscript_location = {release.root}\n")
     assert _ids(db.engine, ini) == []
+
+
+def test_heads_of_an_in_memory_sqlite_database(alembic_project) -> None:
+    """A ``sqlite://`` engine holds one database per thread: the guard must read the caller's."""
+    engine = sa.create_engine("sqlite://")
+    release = alembic_project()
+    release.upgrade(engine, "r3")
+    assert _ids(engine, release.root) == []
+    assert _ids(engine, alembic_project("newer", linear=4).root, env=release_env()) == ["release.E012"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -11,9 +12,18 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from classifier.guard import GuardConfig, ProbesASGI, ProbesWSGI, Readiness
+from classifier.guard import GuardConfig, ProbesASGI, ProbesWSGI, Readiness, evaluate_startup
 
-from .guard_support import AsgiTestServer, TcpProxy, WsgiTestServer, http, release_env
+from .guard_support import (
+    AsgiTestServer,
+    Reply,
+    SilentServer,
+    TcpProxy,
+    WsgiTestServer,
+    http,
+    release_env,
+    wait_until,
+)
 
 
 async def _inner_asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -109,9 +119,31 @@ def test_ready_is_503_when_startup_guards_failed(serve, migrated) -> None:
     db, release = migrated
     with serve(_readiness(db, release, LOG_LEVEL="DEBUG")) as server:
         verbose = http(server.port, "/ready?verbose")
-        excluded = http(server.port, "/ready?exclude=startup")
     assert verbose.body.splitlines()[0] == "[-]startup failed: release.E006 LOG_LEVEL"
-    assert excluded.status == 200 and "startup" not in excluded.json()["checks"]
+
+
+@pytest.mark.parametrize(
+    "query", ["exclude=startup", "exclude=startup,database,alembic_heads", "exclude=startup&exclude=database"]
+)
+def test_ready_exclude_never_turns_a_refused_startup_into_pass(serve, migrated, query: str) -> None:
+    db, release = migrated
+    with serve(_readiness(db, release, LOG_LEVEL="DEBUG")) as server:
+        excluded, verbose = http(server.port, f"/ready?{query}"), http(server.port, f"/ready?{query}&verbose")
+    assert excluded.status == 503
+    body = excluded.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["startup"] == {"status": "fail", "output": "release.E006 LOG_LEVEL"}
+    assert verbose.status == 503
+    assert verbose.body.startswith("[-]startup failed: release.E006 LOG_LEVEL\n")
+    assert verbose.body.endswith("ready check failed\n")
+
+
+def test_ready_exclude_skips_database_checks_of_a_passed_startup(serve, migrated) -> None:
+    db, release = migrated
+    with serve(_readiness(db, release)) as server:
+        excluded = http(server.port, "/ready?exclude=startup,alembic_heads")
+    assert excluded.status == 200
+    assert excluded.json()["checks"] == {"startup": {"status": "pass"}, "database": {"status": "pass"}}
 
 
 def test_probes_route_and_refuse_other_methods(serve, migrated) -> None:
@@ -134,11 +166,8 @@ def test_probes_without_database_check_startup_only(serve) -> None:
 
 
 def test_flask_wiring_from_the_docs(migrated) -> None:
-    flask = pytest.importorskip("flask")
     db, release = migrated
-    app = flask.Flask("shop")
-    app.add_url_rule("/orders", "orders", lambda: "orders")
-    app.wsgi_app = ProbesWSGI(app.wsgi_app, readiness=_readiness(db, release))
+    app = _flask_app(_readiness(db, release))
     with WsgiTestServer(app) as server:
         assert http(server.port, "/orders").body == "orders"
         assert http(server.port, "/ready").json()["status"] == "pass"
@@ -188,3 +217,58 @@ def test_asgi_probes_alone_answer_lifespan() -> None:
     app = ProbesASGI(readiness=Readiness(GuardConfig(), release_env()))
     sent = _call_asgi(app, {"type": "lifespan"}, [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+class _WerkzeugServer:
+    """Werkzeug's own threaded server (what ``flask run`` uses) on 127.0.0.1."""
+
+    def __init__(self, app: Any) -> None:
+        serving = pytest.importorskip("werkzeug.serving")
+        self.server = serving.make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self.server.server_port
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _WerkzeugServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self._thread.join(5)
+
+
+def _flask_app(readiness: Readiness) -> Any:
+    flask = pytest.importorskip("flask")
+    app = flask.Flask("shop")
+    app.add_url_rule("/orders", "orders", lambda: "orders")
+    app.wsgi_app = ProbesWSGI(app.wsgi_app, readiness=readiness)  # type: ignore[method-assign]
+    return app
+
+
+WSGI_SERVERS: dict[str, Callable[[Readiness], AbstractContextManager[Any]]] = {
+    "wsgiref-threaded": lambda r: WsgiTestServer(ProbesWSGI(_inner_wsgi, readiness=r), threaded=True),
+    "flask-on-werkzeug": lambda r: _WerkzeugServer(_flask_app(r)),
+}
+
+
+@pytest.mark.parametrize("server", sorted(WSGI_SERVERS))
+def test_wsgi_health_answers_while_ready_waits_on_a_silent_database(server: str) -> None:
+    with SilentServer() as silent:
+        config, env = GuardConfig(connect_timeout=3), release_env()
+        readiness = Readiness(config, env, sa.create_engine(silent.url()), startup=evaluate_startup(config, env, None))
+        with WSGI_SERVERS[server](readiness) as served:
+            answers: list[Reply] = []
+            askers = [threading.Thread(target=lambda: answers.append(http(served.port, "/ready"))) for _ in range(10)]
+            for asker in askers:
+                asker.start()
+            wait_until(lambda: silent.accepted == 1)
+            health = http(served.port, "/health")
+            still_waiting = len(askers) - len(answers)
+            for asker in askers:
+                asker.join(15)
+    assert (health.status, health.json()) == (200, {"status": "pass", "checks": {"ping": {"status": "pass"}}})
+    assert still_waiting == 10
+    assert [(a.status, a.json()["checks"]["database"]) for a in answers] == [
+        (503, {"status": "fail", "output": "no connection within 3 s (connect timeout)"})
+    ] * 10
+    assert silent.accepted == 1

@@ -20,8 +20,8 @@ from classifier.guard import (
     record_startup,
     system_events_table,
 )
-from classifier.guard.probes import render_json, render_verbose
-from classifier.guard.redaction import is_secret_name
+from classifier.guard.endpoints import render_json, render_verbose
+from classifier.guard.redaction import Redactor, is_secret_name
 
 from .guard_support import release_env
 
@@ -134,3 +134,102 @@ def test_secrets_never_appear_in_cli_output(output_format: str, tmp_path) -> Non
     assert proc.returncode == 1, proc.stderr
     assert "release.E010" in proc.stdout
     _assert_clean(proc.stdout + proc.stderr)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("postgresql://app:pw@db:5432/app", "postgresql://app:***@db:5432/app"),
+        # An unencoded @ in the password: the whole password goes, not just the part before the first @.
+        ("postgresql://app:p@ss@db/app", "postgresql://app:***@db/app"),
+        ("postgresql://app:p@ss@w@rd@db/app", "postgresql://app:***@db/app"),
+        ("'postgresql://app:pa'ss@db/app' failed", "'postgresql://app:***@db/app' failed"),
+        ("postgresql://app@db/app?password=pw&sslmode=require", "postgresql://app@db/app?password=***&sslmode=require"),
+        (
+            "postgresql://app@db/app?sslmode=require&PassWord=p%40ss#x",
+            "postgresql://app@db/app?sslmode=require&PassWord=***#x",
+        ),
+        ("mysql://db/app?user=a&passwd=pw&pwd=pw2", "mysql://db/app?user=a&passwd=***&pwd=***"),
+        ("https://api/x?api_key=k1&access_token=t1&sig=s1", "https://api/x?api_key=***&access_token=***&sig=***"),
+        (
+            "postgresql://db/app?sslpassword=pw&client_secret=cs",
+            "postgresql://db/app?sslpassword=***&client_secret=***",
+        ),
+        # libpq key=value connection strings, as some drivers quote them in errors.
+        ("host=db password=pw user=app", "host=db password=*** user=app"),
+        ("dbname=app password='p w\\'d' host=db", "dbname=app password=*** host=db"),
+        # Nothing to mask: user-only userinfo, names that merely contain a credential word, paths.
+        ("postgresql://app@db/app?sslmode=require", "postgresql://app@db/app?sslmode=require"),
+        ("compass=north bypass=1 tokens=3", "compass=north bypass=1 tokens=3"),
+        ("sqlite:///var/lib/app.db", "sqlite:///var/lib/app.db"),
+    ],
+)
+def test_every_url_credential_form_is_masked(text: str, masked: str) -> None:
+    assert Redactor.for_environ({}).scrub(text) == masked
+
+
+# Real engines on real URLs: port 1 refuses at once; a host left holding part of the password cannot resolve.
+MASKED = "postgresql+psycopg://app:***@127.0.0.1:1/app"
+URL_FORMS = {
+    # form: (URL given, URL as findings show it)
+    "userinfo": ("postgresql+psycopg://app:{m1}@127.0.0.1:1/app", MASKED),
+    "query": (
+        "postgresql+psycopg://app@127.0.0.1:1/app?application_name=shop&password={m1}",
+        "postgresql+psycopg://app@127.0.0.1:1/app?application_name=shop&password=***",
+    ),
+    "unencoded-at": ("postgresql+psycopg://app:{m1}@{m2}@127.0.0.1:1/app", MASKED),
+    "unencoded-at-short-tail": ("postgresql+psycopg://app:{m1}@x9@127.0.0.1:1/app", MASKED),
+    "percent-encoded-at": ("postgresql+psycopg://app:{m1}%40{m2}@127.0.0.1:1/app", MASKED),
+}
+
+
+def _url(form: str) -> str:
+    return URL_FORMS[form][0].format(m1=MARK.format("one"), m2=MARK.format("two"))
+
+
+def _assert_url_clean(text: str, form: str) -> None:
+    _assert_clean(text)
+    if form == "unencoded-at-short-tail":
+        assert "x9" not in text  # the tail of the password, taken for part of the host
+
+
+@pytest.mark.parametrize("form", sorted(URL_FORMS))
+def test_database_url_credentials_never_appear_in_findings_or_probes(
+    form: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = sa.create_engine(_url(form), connect_args={"connect_timeout": 2})
+    env = release_env(EXPECTED_ALEMBIC_HEAD="r3")
+    with caplog.at_level(logging.DEBUG):
+        findings = check_startup(GuardConfig(), env, engine)
+        with pytest.raises(StartupRefused) as refused:
+            enforce_startup(GuardConfig(), env, engine)
+        ready = Readiness(GuardConfig(), env, engine).ready()
+    assert [(f.id, f.key, f.value) for f in findings] == [("release.E010", "database", URL_FORMS[form][1])]
+    assert findings[0].message.startswith("The database does not answer: OperationalError: ")
+    assert ready.checks[1].name == "database" and not ready.checks[1].ok
+    every_output = [
+        json.dumps([finding.to_dict() for finding in findings]),
+        str(refused.value),
+        render_json(ready).decode(),
+        render_verbose(ready).decode(),
+        *(record.getMessage() for record in caplog.records),
+    ]
+    _assert_url_clean("\n".join(every_output), form)
+
+
+@pytest.mark.parametrize("form", ["query", "unencoded-at", "unencoded-at-short-tail"])
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_database_url_credentials_never_appear_in_cli_output(form: str, output_format: str) -> None:
+    env = {**os.environ, **release_env(EXPECTED_ALEMBIC_HEAD="r3")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "classifier", "guard", "check", "--database-url", _url(form)]
+        + ["--format", output_format],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert URL_FORMS[form][1] in proc.stdout
+    _assert_url_clean(proc.stdout + proc.stderr, form)

@@ -80,6 +80,11 @@ TABLE = [
     ("served-not-declared", {"RELEASE_SUPPORTED_API_VERSIONS": "v9"}, GuardConfig(), []),
     ("head-without-database", {"EXPECTED_ALEMBIC_HEAD": "r3"}, CONFIG, ["release.E017"]),
     ("suppressed-debug", {"LOG_LEVEL": "DEBUG"}, GuardConfig(suppress=("release.E006",)), []),
+    ("probe-timeouts-set", {"GUARD_CONNECT_TIMEOUT": "2.5", "GUARD_STATEMENT_TIMEOUT": " 10 "}, CONFIG, []),
+    ("connect-timeout-garbage", {"GUARD_CONNECT_TIMEOUT": "soon"}, CONFIG, ["release.E019"]),
+    ("statement-timeout-zero", {"GUARD_STATEMENT_TIMEOUT": "0"}, CONFIG, ["release.E019"]),
+    ("timeouts-infinite-and-huge", {"GUARD_CONNECT_TIMEOUT": "inf", "GUARD_STATEMENT_TIMEOUT": "86400"}, CONFIG,
+     ["release.E019", "release.E019"]),
 ]
 
 
@@ -94,7 +99,7 @@ def test_guard_table(changes: dict[str, str | None], config: GuardConfig, expect
 
 def test_guard_table_covers_every_id_but_the_database_ones() -> None:
     seen = {i for _, _, _, ids in SIGNING for i in ids} | {i for *_, ids in TABLE for i in ids}
-    database_ids = {f"release.E0{n}" for n in range(10, 17)}  # test_guard_heads.py
+    database_ids = {f"release.E0{n}" for n in range(10, 19)}  # test_guard_heads.py, test_guard_version_table.py
     assert seen | database_ids == set(RULES)
 
 
