@@ -19,8 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from classifier.guard.config import GuardConfig, GuardConfigError, load_config
+from classifier.guard.config import GuardConfig, GuardConfigError, config_from_mapping, load_config
 from classifier.guard.startup import evaluate_startup
+from classifier.guard.timeouts import CONNECT_TIMEOUT_ENV, STATEMENT_TIMEOUT_ENV, timeout_problem
 from classifier.report.guard import render_guard_report
 
 if TYPE_CHECKING:
@@ -47,7 +48,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--script-location", metavar="DIR", help="Alembic script directory (or alembic.ini) of this release"
     )
-    check.add_argument("--config", metavar="FILE", help="guard config, TOML or JSON (see docs/guard.md)")
+    check.add_argument("--config", metavar="FILE", help="guard config, TOML or JSON (default: [guard] of "
+                       ".classifier.toml, else [tool.classifier.guard] of pyproject.toml, in the current folder)")
+    check.add_argument("--connect-timeout", metavar="SECONDS", type=float, help="longest wait for a database "
+                       "connection (default: GUARD_CONNECT_TIMEOUT, else the config's connect_timeout, else 3)")
+    check.add_argument("--statement-timeout", metavar="SECONDS", type=float, help="longest wait for the probe's "
+                       "queries once connected (default: GUARD_STATEMENT_TIMEOUT, else the config's, else 3)")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.set_defaults(handler=run)
 
@@ -57,12 +63,51 @@ class _UsageError(Exception):
 
 
 def _config(args: argparse.Namespace) -> GuardConfig:
-    config = load_config(args.config) if args.config else GuardConfig()
+    config = load_config(args.config) if args.config else _project_config(Path.cwd())
     if args.script_location:
         if not Path(args.script_location).exists():
             raise _UsageError(f"--script-location {args.script_location}: no such file or directory")
         config = replace(config, script_location=args.script_location)
     return config
+
+
+def _project_config(folder: Path) -> GuardConfig:
+    """The project's own guard section, found like ``classify`` finds its configuration; none: defaults."""
+    dedicated = folder / ".classifier.toml"
+    if dedicated.is_file():
+        table = _toml(dedicated).get("guard")
+        if isinstance(table, dict):
+            return config_from_mapping(table, source=f"{dedicated.name} [guard]")
+        return GuardConfig()
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and isinstance(_toml(pyproject).get("tool", {}).get("classifier", {}).get("guard"), dict):
+        return load_config(pyproject)
+    return GuardConfig()
+
+
+def _toml(path: Path) -> dict[str, object]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _UsageError(f"{path.name}: cannot be read as TOML: {error}") from None
+
+
+def _timeouts(args: argparse.Namespace) -> dict[str, str]:
+    """The environment the guards read, with the command line's timeouts winning over it."""
+    environ = dict(os.environ)
+    for flag, value, variable in (("--connect-timeout", args.connect_timeout, CONNECT_TIMEOUT_ENV),
+                                  ("--statement-timeout", args.statement_timeout, STATEMENT_TIMEOUT_ENV)):
+        if value is None:
+            continue
+        problem = timeout_problem(value)
+        if problem is not None:
+            raise _UsageError(f"{flag} {problem}")
+        environ[variable] = repr(value)
+    return environ
 
 
 def _engine(args: argparse.Namespace, config: GuardConfig) -> Engine | None:
@@ -73,7 +118,7 @@ def _engine(args: argparse.Namespace, config: GuardConfig) -> Engine | None:
 
     try:
         return sqlalchemy.create_engine(url)
-    except (sqlalchemy.exc.ArgumentError, ImportError) as error:
+    except (sqlalchemy.exc.ArgumentError, ImportError, ValueError) as error:
         # Never echo the URL: it may carry a password.
         raise _UsageError(f"cannot use the database URL: {type(error).__name__}: {error}".split("\n")[0]) from None
 
@@ -102,9 +147,10 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "format", "text") not in FORMATS:
             raise _UsageError(f"--format must be one of {', '.join(FORMATS)}")
         config = _config(args)
+        environ = _timeouts(args)
         engine = _engine(args, config)
         with _quiet_guard_logger():
-            report = evaluate_startup(config, os.environ, engine)
+            report = evaluate_startup(config, environ, engine)
         if engine is not None:
             engine.dispose()
     except (_UsageError, GuardConfigError) as error:

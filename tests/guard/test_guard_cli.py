@@ -146,3 +146,48 @@ def test_classify_guard_check_runs_through_the_main_command() -> None:
     proc = _cli("guard", "check", "--format", "json", env=release_env(LOG_LEVEL="DEBUG"), module="classifier")
     assert proc.returncode == 1, proc.stderr
     assert [finding["id"] for finding in json.loads(proc.stdout)["findings"]] == ["release.E006"]
+
+
+@pytest.mark.parametrize("file_name, text", [
+    ("pyproject.toml", '[project]\nname = "app"\n\n[tool.classifier.guard]\nrequired_secrets = ["SIGNING_KEY"]\n'),
+    (".classifier.toml", 'fail_on = "breaking"\n\n[guard]\nrequired_secrets = ["SIGNING_KEY"]\n'),
+])
+def test_the_projects_own_guard_section_applies_without_config(
+    environ, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    file_name: str, text: str,
+) -> None:
+    environ(release_env(ENV="prod"))
+    (tmp_path / file_name).write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["check", "--format", "json"]) == 1
+
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["id"], f["key"]) for f in findings] == [("release.E008", "SIGNING_KEY")]
+
+
+def test_a_project_without_a_guard_section_uses_the_defaults(
+    environ, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    environ(release_env())
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["check"]) == 0
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--connect-timeout", "0", "classify guard: error: --connect-timeout must be a number of seconds greater than 0\n"),
+    ("--statement-timeout", "nan", "classify guard: error: --statement-timeout must be a number of seconds greater than 0\n"),
+])
+def test_timeout_flags_are_checked(environ, capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str) -> None:
+    environ(release_env())
+    assert main(["check", flag, value]) == 2
+    assert capsys.readouterr().err == message
+
+
+def test_a_database_url_with_a_bad_port_is_a_usage_error(environ, capsys: pytest.CaptureFixture[str]) -> None:
+    environ(release_env())
+    assert main(["check", "--database-url", "postgresql://u:secret@h:notaport/db"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("classify guard: error: cannot use the database URL: ValueError") and "secret" not in err
