@@ -3,7 +3,7 @@
 The analysis side flows one way: ``sources`` yield file pairs, ``surfaces`` turn
 them into ``Change`` facts, ``rules`` judge those into ``Finding``s, ``policy``
 decides pass or fail, and ``report`` renders the finished ``Report``. Only
-``cli`` and ``report`` print.
+``cli``, ``commands`` and ``report`` print (docs/architecture.md has the rooms).
 
 ``classifier.guard`` is a separate runtime library for applications and
 imports nothing from the analysis side.

@@ -94,7 +94,19 @@ def build_parser(running: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"classify {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_commands(commands, running)
+    # `classify --base main` is `classify check --base main`: its options belong in `classify --help` too.
+    parser.epilog = _check_options_help(commands.choices["check"]) + "\n" + EPILOG
     return parser
+
+
+def _check_options_help(check: argparse.ArgumentParser) -> str:
+    formatter = argparse.RawDescriptionHelpFormatter(prog="classify")
+    for group in check._action_groups:  # argparse has no public way to list a parser's groups
+        if group.title in ("what to compare", "policy and output"):
+            formatter.start_section(f"{group.title} (classify [check])")
+            formatter.add_arguments(group._group_actions)
+            formatter.end_section()
+    return formatter.format_help()
 
 
 def _add_commands(

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from classifier.check import run_check
     from classifier.report import RenderOptions, render
 
+    outputs = _distinct_outputs(args.formats or [Output("text", None)])
     source, config_root = _open_source(args)
     try:
         config, proposed = _policy(source, config_root, args.config)
@@ -74,12 +75,29 @@ def run(args: argparse.Namespace) -> int:
         report = run_check(source, config, proposed)
     finally:
         source.close()
-    outputs = args.formats or [Output("text", None)]
     # Files first: a reader that closes stdout early must not cost the reports written to paths.
     for output in sorted(outputs, key=lambda o: o.path is None):
         options = RenderOptions(color=output.format == "text" and output.path is None and _use_colour(args.color))
         write_text(output.path, render(output.format, report, options), f"{output.format} report")
     return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _distinct_outputs(outputs: list[Output]) -> list[Output]:
+    """Every output goes somewhere of its own: two documents on one stream or in one file are neither."""
+    on_stdout = [o.format for o in outputs if o.path is None]
+    if len(on_stdout) > 1:
+        raise UsageError(f"--format {' and '.join(on_stdout)} both write to stdout, one document after the other",
+                         hint=f"send all but one to a file, e.g. --format {on_stdout[1]}:report.{on_stdout[1]}")
+    seen: dict[Path, str] = {}
+    for output in outputs:
+        if output.path is None:
+            continue
+        key = Path(os.path.abspath(output.path))
+        if key in seen:
+            raise UsageError(f"--format {seen[key]} and --format {output.format} both write {output.path}",
+                             hint="give each report its own path")
+        seen[key] = output.format
+    return outputs
 
 
 def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, Config | None]:
@@ -124,6 +142,8 @@ def _label(name: str) -> Label:
 def _use_colour(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    if os.environ.get("NO_COLOR"):
         return False
-    return sys.stdout.isatty()
+    if os.environ.get("FORCE_COLOR"):  # CI logs render colour though they are not terminals
+        return True
+    return os.environ.get("TERM") != "dumb" and sys.stdout.isatty()

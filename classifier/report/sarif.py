@@ -42,7 +42,7 @@ def _driver(rules: list[Rule]) -> dict[str, Any]:
         "name": "classify",
         "version": __version__,
         "semanticVersion": __version__,
-        "informationUri": "https://pypi.org/project/classify/",
+        "informationUri": "https://pypi.org/project/classify-contract/",
         "rules": [_rule(rule) for rule in rules],
     }
 

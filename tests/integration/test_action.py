@@ -94,6 +94,7 @@ def run_action(repo: GitRepo, temp: Path, event_name: str, event: dict[str, Any]
             continue
         assert "${{" not in step["run"], "inputs must reach run: through env:, never ${{ }} in the script"
         if step["name"] == "Install classify" and (temp / "classify-venv" / "bin" / "classify").exists():
+            contexts["steps"][step["id"]] = {"outputs": {"python": str(temp / "classify-venv" / "bin" / "python")}}
             continue
         env = {**base_env, "GITHUB_OUTPUT": str(outputs_file)}
         env.update({key: _evaluate(value, contexts) for key, value in step.get("env", {}).items()})
