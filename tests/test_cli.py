@@ -251,3 +251,50 @@ def test_analysis_command_does_not_import_the_command_groups() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip() == "[]"
+
+
+def test_two_reports_on_stdout_are_refused(capsys: pytest.CaptureFixture[str], trees) -> None:  # type: ignore[no-untyped-def]
+    base, head = trees
+    code, out, err = run(capsys, "--base-dir", str(base), "--head-dir", str(head), "--format", "json", "--format", "sarif")
+    assert (code, out) == (2, "")
+    assert err == ("classify: error: --format json and sarif both write to stdout, one document after the other; "
+                   "fix: send all but one to a file, e.g. --format sarif:report.sarif\n")
+
+
+def test_two_reports_on_one_path_are_refused(capsys: pytest.CaptureFixture[str], trees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base, head = trees
+    target = tmp_path / "out.txt"
+    code, _, err = run(capsys, "--base-dir", str(base), "--head-dir", str(head),
+                       "--format", f"json:{target}", "--format", f"markdown:{target}")
+    assert code == 2 and not target.exists()
+    assert err == (f"classify: error: --format json and --format markdown both write {target}; "
+                   "fix: give each report its own path\n")
+
+
+def test_force_color_colours_output_that_is_not_a_terminal(
+    capsys: pytest.CaptureFixture[str], trees, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    base, head = trees
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\033[" in run(capsys, "--base-dir", str(base), "--head-dir", str(head))[1]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\033[" not in run(capsys, "--base-dir", str(base), "--head-dir", str(head))[1]
+
+
+def test_top_level_help_lists_the_comparison_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "what to compare (classify [check]):" in out and "--base REF" in out and "--format NAME[:PATH]" in out
+
+
+def test_rules_show_the_repositorys_own_severities_and_what_blocks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / ".classifier.toml").write_text('fail_on = "non-breaking"\n[severity]\nGEN001 = "warning"\n', "utf-8")
+    rows = {row["id"]: row for row in json.loads(run(capsys, "rules", "--repo", str(tmp_path), "--format", "json")[1])}
+    assert (rows["GEN001"]["severity"], rows["GEN001"]["default_severity"], rows["GEN001"]["blocks"]) == (
+        "warning", "error", False)
+    assert (rows["GEN003"]["severity"], rows["GEN003"]["blocks"]) == ("error", True)
+    assert rows["MIG101"]["blocks"] is True
