@@ -11,12 +11,15 @@ from classifier.sources import FilePair, Source
 from classifier.surfaces import build_surfaces
 
 
-def run_check(source: Source, config: Config, proposed: Config | None = None) -> Report:
+def run_check(
+    source: Source, config: Config, proposed: Config | None = None, committed: Config | None = None
+) -> Report:
     """Compare the two sides of ``source`` and decide under ``config``.
 
     ``config`` is the policy that applies (the base revision's, or one given on
-    the command line); ``proposed`` is the policy the head revision commits,
-    whose difference from ``config`` is itself reported (loosening blocks).
+    the command line, with any command-line override); ``proposed`` is the
+    policy the head revision commits, whose difference from ``committed`` (the
+    base's policy as committed; default ``config``) is itself reported.
     """
     pairs = [pair for pair in source.changed_files() if not _excluded(pair.path, pair.base_path, config)]
     findings: list[Finding] = []
@@ -30,10 +33,11 @@ def run_check(source: Source, config: Config, proposed: Config | None = None) ->
         findings.extend(judge(surface.name, surface.compare(mine, source)))
     if "api" in config.table:
         findings = _with_versions(findings, pairs, source, config)
-    if proposed is not None and proposed != config:
+    committed = config if committed is None else committed
+    if proposed is not None and proposed != committed:
         from classifier.surfaces.policy import policy_changes  # only a change that touches the policy pays
 
-        findings.extend(judge("policy", policy_changes(config, proposed)))
+        findings.extend(judge("policy", policy_changes(committed, proposed)))
     decision = decide(findings, config)
     return Report(
         base=source.base,

@@ -79,7 +79,7 @@ def test_fail_on_non_breaking_fails_the_run(capsys: pytest.CaptureFixture[str], 
     base, head = trees
     code, out, _ = run(capsys, "--base-dir", str(base), "--head-dir", str(head), "--fail-on", "non-breaking")
     assert code == 1
-    assert out.rstrip().endswith("failed (fail_on: non-breaking)")
+    assert out.rstrip().endswith("failed (fail_on: non-breaking): 2 blocking findings block")
 
 
 def test_several_formats_in_one_run(capsys: pytest.CaptureFixture[str], trees, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -163,7 +163,7 @@ def test_the_text_report_counts_and_lists_what_was_set_aside(service: GitRepo, c
 
     assert run.code == 0
     assert "Set aside by the policy" in run.out
-    assert run.out.splitlines()[-1].endswith("1 set aside by the policy; passed (fail_on: breaking)")
+    assert run.out.splitlines()[-1].endswith("1 set aside by the policy; passed (fail_on: breaking): nothing blocks")
 
 
 def test_an_expired_waiver_blocks_again(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -221,3 +221,14 @@ def test_a_closed_stdout_is_never_a_pass_and_files_are_still_written(service: Gi
     assert proc.wait(timeout=60) == 2
     assert err.startswith("classify: error: the output was closed before the report was written in full")
     assert json.loads(report.read_text())["status"] == "passed"
+
+
+def test_fail_on_given_on_the_command_line_is_not_a_policy_change(
+    service: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service.git("checkout", "-q", "-b", "feature")
+    service.commit("code", **{"app/core.py": "def f():\n    return 2\n"})
+
+    run = classify(capsys, service, "--fail-on", "non-breaking", "--format", "json")
+
+    assert (run.code, run.report["violations"], run.report["fail_on"]) == (1, [], "non-breaking")

@@ -49,6 +49,9 @@ def configure(check: argparse.ArgumentParser) -> None:
     how.add_argument("--format", dest="formats", action="append", metavar="NAME[:PATH]", type=_output,
                      help="text, json, markdown, github, sarif, junit or gitlab, to stdout or to PATH; repeatable")
     how.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output")
+    how.add_argument("--min-label", choices=LABEL_CHOICES[:3], help="text: list only findings at or above this label "
+                     "(the rest are counted; what blocks is always listed)")
+    how.add_argument("--quiet", "-q", action="store_true", help="text: list only what blocks, and the result line")
     check.set_defaults(handler=run)
 
 
@@ -69,15 +72,20 @@ def run(args: argparse.Namespace) -> int:
     outputs = _distinct_outputs(args.formats or [Output("text", None)])
     source, config_root = _open_source(args)
     try:
-        config, proposed = _policy(source, config_root, args.config)
-        if args.fail_on:
-            config = replace(config, fail_on=None if args.fail_on == "none" else _label(args.fail_on))
-        report = run_check(source, config, proposed)
+        committed, proposed = _policy(source, config_root, args.config)
+        config = committed
+        if args.fail_on:  # the command line decides this run; it is no change to the committed policy
+            config = replace(committed, fail_on=None if args.fail_on == "none" else _label(args.fail_on))
+        report = run_check(source, config, proposed, committed)
     finally:
         source.close()
     # Files first: a reader that closes stdout early must not cost the reports written to paths.
     for output in sorted(outputs, key=lambda o: o.path is None):
-        options = RenderOptions(color=output.format == "text" and output.path is None and _use_colour(args.color))
+        options = RenderOptions(
+            color=output.format == "text" and output.path is None and _use_colour(args.color),
+            min_label=_label(args.min_label) if args.min_label else None,
+            quiet=args.quiet,
+        )
         write_text(output.path, render(output.format, report, options), f"{output.format} report")
     return EXIT_PASSED if report.passed else EXIT_FAILED
 

@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from classifier.model import Report
+from classifier.model import Label, Report
 from classifier.rules.catalogue import RULES, Rule
 
 # Explicit and greppable: format name -> module.
@@ -27,11 +27,13 @@ REPORTERS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """How to render: colour (text), the annotation cap (github), the rule table (sarif, junit)."""
+    """How to render: colour and what to list (text), the annotation cap (github), the rule table (sarif, junit)."""
 
     color: bool = False
     max_annotations_per_level: int = 10
     rules: tuple[Rule, ...] = RULES
+    min_label: Label | None = None  # text: findings below this label are counted, not listed
+    quiet: bool = False  # text: only what blocks, and the result line
 
     @property
     def active_rules(self) -> list[Rule]:

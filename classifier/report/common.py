@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from classifier.model import Finding, Label, Report, Suppressed, Violation
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TypeVar
+from importlib import resources
+
+from classifier.model import Finding, Label, Report, Side, Suppressed, Violation
 
 LABEL_ORDER = (Label.BREAKING, Label.ADDITIVE, Label.NON_BREAKING)
 
@@ -89,3 +95,94 @@ def one_line(text: str) -> str:
 
 def revision_text(name: str, sha: str | None) -> str:
     return f"{name} @ {sha[:12]}" if sha else name
+
+
+Item = TypeVar("Item", Finding, Violation, "Finding | Violation")
+
+
+def ordered(items: Sequence[Item]) -> list[Item]:
+    """What blocks first, then by label (breaking first), then by path and line: the order of a capped list."""
+    return sorted(items, key=_importance)
+
+
+def _importance(item: Finding | Violation) -> tuple[int, int, str, int]:
+    if isinstance(item, Violation):
+        return (0, 0, item.path, item.line or 0)
+    return (0 if item.blocking else 1, -item.label.rank, item.path, item.line or 0)
+
+
+def blocks(item: Finding | Violation) -> bool:
+    return isinstance(item, Violation) or item.blocking
+
+
+def is_removal(item: Finding | Violation) -> bool:
+    """The element is gone at the head: its line is the base's, which means nothing in the head file."""
+    return item.location.side is Side.BASE
+
+
+def where_text(item: Finding | Violation) -> str:
+    """``line 12: `` for the head, ``removed (was line 12): `` for what the head no longer has."""
+    if not item.line:
+        return "removed: " if is_removal(item) else ""
+    return f"removed (was line {item.line}): " if is_removal(item) else f"line {item.line}: "
+
+
+def head_line(item: Finding | Violation) -> int | None:
+    """The line to annotate in the head file: none for a removal (a file-level annotation)."""
+    return None if is_removal(item) else item.line
+
+
+def severity_marker(finding: Finding) -> str:
+    """``[blocks]``, or the severity that keeps a finding from blocking (``[warning]``, ``[info]``)."""
+    if finding.blocking:
+        return " [blocks]"
+    if finding.severity.value in ("warning", "info"):
+        return f" [{finding.severity.value}]"
+    return ""
+
+
+def fix_line(rule_id: str) -> str:
+    """One line a reviewer can act on: the first sentence of the rule's "How to fix", and where to read more."""
+    fix = _first_fix_sentence(rule_id)
+    more = f"classify explain {rule_id}"
+    return f"fix: {fix} ({more})" if fix else f"fix: see `{more}`"
+
+
+@lru_cache(maxsize=None)
+def _first_fix_sentence(rule_id: str) -> str | None:
+    page = resources.files("classifier").joinpath(f"docs/rules/{rule_id}.md")
+    if not page.is_file():
+        return None
+    section = page.read_text("utf-8").split("## How to fix", 1)
+    if len(section) < 2:
+        return None
+    paragraph = " ".join(section[1].split("\n## ", 1)[0].split())
+    match = re.match(r"(.+?[.!?])(\s|$)", paragraph)
+    return match.group(1) if match else (paragraph or None)
+
+
+def status_explanation(report: Report) -> str:
+    """Why the run passed or failed, in a few words."""
+    blocking = len(report.blocking)
+    if not report.passed:
+        parts = []
+        if report.violations:
+            parts.append(f"{len(report.violations)} violation{'s' if len(report.violations) != 1 else ''}")
+        if blocking:
+            parts.append(f"{blocking} blocking finding{'s' if blocking != 1 else ''}")
+        total = len(report.violations) + blocking
+        return " and ".join(parts) + (" blocks" if total == 1 else " block")
+    quiet_breaking = [f for f in report.findings if f.label is Label.BREAKING and not f.blocking]
+    if quiet_breaking:
+        count = len(quiet_breaking)
+        return f"nothing blocks; {count} breaking finding{'s' if count != 1 else ''} below error severity or fail_on"
+    return "nothing blocks"
+
+
+def surface_counts(report: Report) -> list[tuple[str, dict[str, int]]]:
+    """Per surface: findings per label and violations, surfaces in the report's order."""
+    table: dict[str, dict[str, int]] = {}
+    for item in [*report.violations, *report.findings]:
+        row = table.setdefault(item.surface, {**{label.value: 0 for label in LABEL_ORDER}, "violations": 0})
+        row["violations" if isinstance(item, Violation) else item.label.value] += 1
+    return list(table.items())

@@ -9,7 +9,7 @@ from typing import Any
 from classifier import __version__
 from classifier.model import Finding, Report, Suppressed, Violation
 from classifier.report import RenderOptions
-from classifier.report.common import annotation_level
+from classifier.report.common import annotation_level, head_line, is_removal
 from classifier.rules.catalogue import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -70,13 +70,14 @@ def _result(item: Finding | Violation, index: dict[str, int]) -> dict[str, Any]:
         "ruleId": item.rule,
         **({"ruleIndex": index[item.rule]} if item.rule in index else {}),
         "level": _LEVELS[annotation_level(item)],
-        "message": {"text": item.message},
+        "message": {"text": item.message + (f" (was line {item.line} at the base)" if is_removal(item) and item.line else "")},
         "locations": [
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": _uri(item.path), "uriBaseId": "%SRCROOT%"},
-                    # Code scanning needs a region; a whole-file finding points at line 1.
-                    "region": {"startLine": item.line or 1},
+                    # Code scanning needs a region; a whole-file finding, or a removal (whose line is the
+                    # base's), points at line 1 of the head file.
+                    "region": {"startLine": head_line(item) or 1},
                 }
             }
         ],

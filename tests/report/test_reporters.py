@@ -130,7 +130,7 @@ def test_github_annotations_are_capped_per_level() -> None:
     )
     lines = render("github", Report(report.base, report.head, many, (), Label.BREAKING, 13), RenderOptions()).splitlines()
     assert sum(1 for line in lines if line.startswith("::error ")) == 10
-    assert "classify: 3 more error annotation(s) not shown; see the job summary" in lines
+    assert "classify: 3 more error annotation(s) not shown; see the job summary (ordered by what blocks, then label) or the JSON report" in lines
 
 
 def test_github_escapes_properties_and_data() -> None:

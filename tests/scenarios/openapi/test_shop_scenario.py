@@ -20,21 +20,29 @@ EXPECTED = """\
 openapi
   snapshots/v1/components/parameters.yaml
     breaking      OAS520 request-constraint-tightened  line 4: GET /orders query parameter 'cursor': schema maxLength set to 64 [blocks]
+        fix: Keep the old bound, or apply the new one only in a new version. (classify explain OAS520)
     breaking      OAS802 pagination-changed  line 4: GET /orders query parameter 'cursor': schema maxLength set to 64 (pagination contract) [blocks]
+        fix: Keep the pagination contract; introduce a new one in a new API version. (classify explain OAS802)
   snapshots/v1/components/schemas.yaml
     non-breaking  OAS515 nullability-changed-compatibly  line 11: GET /orders response 200 application/json: property 'meta.next_cursor' became not nullable
     breaking      OAS802 pagination-changed  line 11: GET /orders response 200 application/json: property 'meta.next_cursor' became not nullable (pagination contract) [blocks]
+        fix: Keep the pagination contract; introduce a new one in a new API version. (classify explain OAS802)
     breaking      OAS509 response-property-became-optional  line 17: GET /orders response 200 application/json: property 'Order.status' became optional [blocks]
+        fix: Keep the property required. (classify explain OAS509)
     breaking      OAS518 response-enum-value-added  line 17: GET /orders response 200 application/json: property 'Order.status' enum gained 'refunded' [blocks]
+        fix: Add the value in a new version, or declare the enum extensible (`x-extensible-enum`) from the start. (classify explain OAS518)
     breaking      OAS520 request-constraint-tightened  line 23: POST /orders request body application/json: property 'sku' maxLength changed from 64 to 32 [blocks]
+        fix: Keep the old bound, or apply the new one only in a new version. (classify explain OAS520)
     breaking      OAS501 required-request-property-added  line 24: POST /orders request body application/json: property 'quantity' added [blocks]
-    breaking      OAS503 request-property-removed  line 24: POST /orders request body application/json: property 'note' removed
+        fix: Make the property optional, or add it in a new version. (classify explain OAS501)
+    breaking      OAS503 request-property-removed  removed (was line 24): POST /orders request body application/json: property 'note' removed [warning]
   snapshots/v1/openapi.yaml
-    non-breaking  OAS402 error-response-removed  line 36: POST /orders: response 409 removed
-    breaking      OAS804 idempotency-conflict-status-changed  line 36: POST /orders: response 409 removed (idempotency contract) [blocks]
+    non-breaking  OAS402 error-response-removed  removed (was line 36): POST /orders: response 409 removed
+    breaking      OAS804 idempotency-conflict-status-changed  removed (was line 36): POST /orders: response 409 removed (idempotency contract) [blocks]
+        fix: Keep the conflict statuses. (classify explain OAS804)
     additive      OAS104 operation-added  line 37: DELETE /orders/{orderId}: operation added
 
-label: breaking — 9 breaking, 1 additive, 2 non-breaking, 0 violations; failed (fail_on: breaking)
+label: breaking — 9 breaking, 1 additive, 2 non-breaking, 0 violations; failed (fail_on: breaking): 8 blocking findings block
 """
 
 
