@@ -103,17 +103,26 @@ RULES: tuple[Rule, ...] = (
          "An operation's `operationId` changed.",
          "{where}: {what}"),
     Rule("OAS110", "server-removed", "openapi", _BRK, _ERR,
-         "A server URL listed in the document's top-level `servers` was removed.",
-         "{where}: {what}"),
+         "A server URL listed in the document's top-level `servers` was removed (judged breaking; retired: "
+         "server URLs are deployment metadata).",
+         "{where}: {what}", status="removed", replaced_by="OAS114"),
     Rule("OAS111", "server-added", "openapi", _ADD, _ERR,
          "A server URL was added to the document's top-level `servers`.",
          "{where}: {what}"),
     Rule("OAS112", "operation-server-removed", "openapi", _BRK, _ERR,
-         "A server URL an operation is called on (its own or its path's `servers`, which override the "
-         "document's) was removed.",
-         "{where}: {what}"),
+         "A server URL an operation is called on was removed (judged breaking; retired: server URLs are "
+         "deployment metadata).",
+         "{where}: {what}", status="removed", replaced_by="OAS115"),
     Rule("OAS113", "operation-server-added", "openapi", _ADD, _ERR,
          "An operation can be called on a new server URL (its own or its path's `servers`).",
+         "{where}: {what}"),
+    Rule("OAS114", "server-url-removed", "openapi", _NB, _ERR,
+         "A server URL listed in the document's top-level `servers` was removed. Server URLs say where an "
+         "API is deployed, not what it accepts or returns: clients are configured with their own base URL.",
+         "{where}: {what}"),
+    Rule("OAS115", "operation-server-url-removed", "openapi", _NB, _ERR,
+         "A server URL an operation is called on (its own or its path's `servers`, which override the "
+         "document's) was removed; deployment metadata, like OAS114.",
          "{where}: {what}"),
     Rule("OAS201", "required-parameter-added", "openapi", _BRK, _ERR,
          "A new required parameter (or a new path parameter) was added to an operation.",
@@ -134,7 +143,7 @@ RULES: tuple[Rule, ...] = (
          "A required parameter became optional.",
          "{where}: {what}"),
     Rule("OAS207", "parameter-serialization-changed", "openapi", _BRK, _ERR,
-         "A parameter's `style`, `explode`, `allowReserved` or `allowEmptyValue` changed.",
+         "A parameter's `style`, `explode` or `allowReserved` changed.",
          "{where}: {what}"),
     Rule("OAS208", "webhook-parameter-removed", "openapi", _BRK, _ERR,
          "A parameter the API sends with a webhook or callback request was removed; receivers may "
@@ -271,7 +280,9 @@ RULES: tuple[Rule, ...] = (
          "{where}: {what}"),
     Rule("OAS520", "request-constraint-tightened", "openapi", _BRK, _ERR,
          "A request value's constraint got stricter: a smaller maximum or maxLength, a larger minimum, a "
-         "new enum, a new pattern, `additionalProperties: false`, `uniqueItems`, a stricter multipleOf...",
+         "new enum or const, a new pattern, `additionalProperties: false`, `uniqueItems`, a stricter "
+         "multipleOf, a new `oneOf`/`anyOf` or `allOf` part, `contains`, `if`/`then`/`else`, "
+         "`dependentRequired`, `propertyNames`, `unevaluatedProperties`, `allowEmptyValue` turned off...",
          "{where}: {what}"),
     Rule("OAS521", "request-constraint-relaxed", "openapi", _ADD, _ERR,
          "A request value's constraint got looser: the server accepts more values than before.",
@@ -284,7 +295,8 @@ RULES: tuple[Rule, ...] = (
          "A response value's constraint got stricter: the server returns a subset of what it did.",
          "{where}: {what}"),
     Rule("OAS524", "pattern-changed", "openapi", _BRK, _ERR,
-         "A string's `pattern` was replaced by a different one.",
+         "A request string's `pattern` was replaced by a different one (one that matches every string "
+         "counts as removed).",
          "{where}: {what}"),
     Rule("OAS525", "format-changed", "openapi", _BRK, _ERR,
          "A value's `format` changed (for example `date` to `date-time`, `int32` to `int64`).",
@@ -293,8 +305,9 @@ RULES: tuple[Rule, ...] = (
          "The default of a request value changed.",
          "{where}: {what}"),
     Rule("OAS527", "request-property-became-read-only", "openapi", _BRK, _ERR,
-         "A request property became `readOnly`.",
-         "{where}: {what}"),
+         "A request property became `readOnly` (judged breaking; retired: a read-only value a client still "
+         "sends is ignored, not refused).",
+         "{where}: {what}", status="removed", replaced_by="OAS541"),
     Rule("OAS528", "response-property-became-write-only", "openapi", _BRK, _ERR,
          "A response property became `writeOnly`: it is no longer returned.",
          "{where}: {what}"),
@@ -332,6 +345,14 @@ RULES: tuple[Rule, ...] = (
          "The `not` schema of a request or response schema changed, so it excludes a different set of "
          "values; judged breaking because the new set is not proven to be only narrower (requests) or "
          "wider (responses).",
+         "{where}: {what}"),
+    Rule("OAS540", "response-pattern-changed", "openapi", _NB, _ERR,
+         "A response string's `pattern` was replaced or removed. A pattern documents what the server "
+         "sends; clients do not validate responses against it.",
+         "{where}: {what}"),
+    Rule("OAS541", "request-property-marked-read-only", "openapi", _NB, _ERR,
+         "A request property became `readOnly`: clients SHOULD NOT send it any more, and a value still "
+         "sent is ignored; a required one is no longer required in requests.",
          "{where}: {what}"),
     Rule("OAS601", "security-alternative-removed", "openapi", _BRK, _ERR,
          "An operation no longer accepts one of its alternative security requirements.",
@@ -402,8 +423,9 @@ RULES: tuple[Rule, ...] = (
          " default).",
          "{where}: {what} (idempotency contract)"),
     Rule("OAS805", "auth-contract-changed", "openapi", _BRK, _ERR,
-         "The auth contract changed: an operation's security requirements or a security scheme changed in "
-         "any way.",
+         "The auth contract narrowed: an operation now requires authentication, drops an accepted security "
+         "alternative or needs more scopes, or a security scheme it names was removed or changed how "
+         "credentials are passed. Relaxations (an alternative added, fewer scopes) are not.",
          "{where}: {what} (auth contract)"),
     Rule("OAS806", "signature-header-changed", "openapi", _BRK, _ERR,
          "A signature header (`X-Signature` by default), as a request parameter or a response header, was "

@@ -33,6 +33,13 @@ def _constraint(f: Mapping[str, Any]) -> str:
     return "OAS523" if f["way"] == "tightened" else "OAS522"
 
 
+def _pattern(f: Mapping[str, Any]) -> str:
+    """Patterns bind what a server accepts; in a response they only describe what it sends."""
+    if f["direction"] == "request":
+        return {"tightened": "OAS520", "relaxed": "OAS521"}.get(f["way"], "OAS524")
+    return "OAS523" if f["way"] == "tightened" else "OAS540"
+
+
 def _nullable(f: Mapping[str, Any]) -> str:
     if f["direction"] == "request" and not f["nullable"]:
         return "OAS513"
@@ -103,9 +110,9 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "no-contract-change": lambda f: "OAS107",
     "not-openapi": lambda f: "OAS108",
     "operation-id-changed": lambda f: "OAS109",
-    "server-removed": lambda f: "OAS110",
+    "server-removed": lambda f: "OAS114",
     "server-added": lambda f: "OAS111",
-    "operation-server-removed": lambda f: "OAS112",
+    "operation-server-removed": lambda f: "OAS115",
     "operation-server-added": lambda f: "OAS113",
     "parameter-added": _parameter_added,
     "parameter-removed": _parameter_removed,
@@ -133,10 +140,10 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "enum-values-removed": _by_direction("OAS516", "OAS519"),
     "enum-values-added": _enum_added,
     "constraint-changed": _constraint,
-    "pattern-changed": lambda f: "OAS524",
+    "pattern-changed": _pattern,
     "format-changed": lambda f: "OAS525",
     "default-changed": _by_direction("OAS526", "OAS534"),
-    "property-access-narrowed": _by_direction("OAS527", "OAS528"),
+    "property-access-narrowed": _by_direction("OAS541", "OAS528"),
     "variant-added": _by_direction("OAS531", "OAS529"),
     "variant-removed": _by_direction("OAS530", "OAS531"),
     "discriminator-changed": lambda f: "OAS532",
@@ -163,12 +170,18 @@ IDEMPOTENCY_HEADER_KINDS = frozenset(
     {"parameter-added", "parameter-removed", "parameter-required-changed", "parameter-serialization-changed"}
 )
 IDEMPOTENCY_STATUS_KINDS = frozenset({"response-added", "response-removed"})
+# The auth contract is broken only by what turns away a client that worked.
+AUTH_NARROWING_KINDS = frozenset({
+    "security-alternative-removed", "security-required", "security-scopes-added", "security-scheme-changed",
+    "security-scheme-removed",
+})
 
+RETIRED = frozenset({"OAS110", "OAS112", "OAS527"})
 EMITS = frozenset(
-    {f"OAS{n}" for n in (*range(101, 114), *range(201, 212), *range(301, 308), *range(401, 414),
-                         *range(501, 540), *range(601, 610), *range(701, 708))}
+    {f"OAS{n}" for n in (*range(101, 116), *range(201, 212), *range(301, 308), *range(401, 414),
+                         *range(501, 542), *range(601, 610), *range(701, 708))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
-)
+) - RETIRED
 
 
 def check(changes: Iterable[Change]) -> Iterator[tuple[str, Change]]:
@@ -187,5 +200,8 @@ def contract_rules(change: Change) -> Iterator[str]:
                 yield "OAS803"
             elif change.kind in IDEMPOTENCY_STATUS_KINDS:
                 yield "OAS804"
+        elif contract == "auth":
+            if change.kind in AUTH_NARROWING_KINDS:
+                yield CONTRACT_RULES[contract]
         elif contract in CONTRACT_RULES:
             yield CONTRACT_RULES[contract]

@@ -19,7 +19,9 @@ from classifier.surfaces.openapi.walk import (
 if TYPE_CHECKING:
     from classifier.surfaces.openapi.diff_ops import Operation
 
-SERIALIZATION = ("style", "explode", "allowReserved", "allowEmptyValue")
+SERIALIZATION = ("style", "explode", "allowReserved")
+# Methods whose request body has no defined meaning (RFC 9110): an optional one without a schema promised nothing.
+BODILESS_METHODS = frozenset({"get", "head"})
 _TEMPLATE_PARAM = re.compile(r"\{([^}/]*)\}")
 
 
@@ -91,12 +93,21 @@ def _parameter_pair(walk: Walk, old: At, new: At, ctx: Context, label: str) -> N
         if old.get(keyword) != new.get(keyword):
             walk.added("parameter-serialization-changed", new, ctx,
                        f"{label} {keyword} changed from {old.get(keyword)} to {new.get(keyword)}", key=keyword)
+    _empty_value(walk, old, new, ctx, label)
     if old.get("deprecated") is not True and new.get("deprecated") is True:
         walk.added("parameter-deprecated", new, ctx, f"{label} deprecated")
     sunset_moved(walk, old, new, ctx, label)
     old_schema, new_schema = _param_schema(old), _param_schema(new)
     if old_schema is not None and new_schema is not None:
         diff_schema(walk, old_schema, new_schema, ctx.located(f"{ctx.where} {label}"))
+
+
+def _empty_value(walk: Walk, old: At, new: At, ctx: Context, label: str) -> None:
+    """``allowEmptyValue``: a query parameter sent with no value (``?flag``) is accepted, or no longer."""
+    was, now = old.get("allowEmptyValue") is True, new.get("allowEmptyValue") is True
+    if was != now:
+        walk.added("constraint-changed", new, ctx, f"{label} allowEmptyValue changed from {was} to {now}",
+                   key="allowEmptyValue", keyword="allowEmptyValue", way="relaxed" if now else "tightened")
 
 
 def _param_schema(param: At) -> At | None:
@@ -119,7 +130,9 @@ def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: C
         walk.added("request-body-added", body, sub, "request body added", required=body.get("required") is True)
         return
     if new is None:
-        walk.removed("request-body-removed", walk.base.deref(old), sub, "request body removed")
+        removed = walk.base.deref(old)
+        if not _promised_nothing(removed, op):
+            walk.removed("request-body-removed", removed, sub, "request body removed")
         return
     old, new = walk.base.deref(old), walk.head.deref(new)
     was, now = old.get("required") is True, new.get("required") is True
@@ -128,6 +141,17 @@ def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: C
                    f"request body became {'required' if now else 'optional'}", required=now)
     _content(walk, old.child("content"), new.child("content"), sub.located(f"{ctx.where} request body"),
              sub.direction)
+
+
+def _promised_nothing(body: At, op: At) -> bool:
+    """An optional body without any schema on a GET or HEAD: removing it takes nothing a client could rely on."""
+    method = op.pointer[-1] if op.pointer else ""
+    if method not in BODILESS_METHODS or body.get("required") is True:
+        return False
+    content = body.get("content")
+    if not isinstance(content, dict):
+        return True
+    return all(not isinstance(media, dict) or media.get("schema") in (None, {}, True) for media in content.values())
 
 
 def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction: str) -> None:

@@ -4,6 +4,11 @@ A request schema says what the server accepts: narrowing it is breaking. A
 response schema says what the server may return: widening it is breaking.
 Each shared component is compared once per direction (and per body-root
 position), which also stops recursive schemas.
+
+Composition is compared by meaning where the spelling changed: a schema
+wrapped into a union (``oneOf: [old, other]``) gained a variant; a union or an
+``allOf`` part added to a schema that had none narrows it, unless it only
+restates the schema.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from classifier.errors import SourceError
+from classifier.surfaces.openapi.applicators import compare_applicators
 from classifier.surfaces.openapi.constraints import compare_keywords
 from classifier.surfaces.openapi.refs import At
 from classifier.surfaces.openapi.schema import View, variant_key, view
@@ -45,12 +51,74 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
     if walk.same(base, head):
         return
     old, new = view(walk.base, base), view(walk.head, head)
+    if _wrapped(walk, old, new, ctx):
+        _nullability(walk, old, new, ctx)
+        return
     _types(walk, old, new, ctx)
+    _nullability(walk, old, new, ctx)
     compare_keywords(walk, old, new, ctx)
     _properties(walk, old, new, ctx)
     _children(walk, old, new, ctx)
+    compare_applicators(walk, old, new, ctx)
     _variants(walk, old, new, ctx)
+    _all_of(walk, old, new, ctx)
     _negation(walk, old, new, ctx)
+
+
+def equivalent(walk: Walk, old: At, new: At, ctx: Context) -> bool:
+    """Whether two schemas accept the same values (they differ in prose and spelling only).
+
+    Decided by a full comparison kept apart from the findings, once per pair
+    and direction. A pair asked about again while it is being compared counts
+    as equivalent: only the rest of the comparison can tell them apart.
+    """
+    key = ("equivalent", old.doc.path, old.pointer, new.doc.path, new.pointer, ctx.direction)
+    known = walk.memo.get(key)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    walk.memo[key] = True
+    scratch = Walk(walk.config, walk.base, walk.head)
+    scratch.unchanged = walk.unchanged
+    scratch.memo = walk.memo
+    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", "scratch", frozenset(), False, ctx.depth + 1))
+    result = walk.memo[key] = not scratch.changes
+    return result
+
+
+def _wrapped(walk: Walk, old: View, new: View, ctx: Context) -> bool:
+    """A schema that became one variant of a union (or a union reduced to one of its variants).
+
+    The other variants are reported as added (or removed); nothing else at this
+    level is compared, because the old schema lives on, unchanged, as a variant.
+    """
+    if bool(old.variants) == bool(new.variants):
+        return False
+    plain, union, added = (old, new, True) if new.variants else (new, old, False)
+    if union.properties or (union.types is not None and not union.types_from_variants) or _has_constraints(union):
+        return False
+    resolver = walk.head if added else walk.base
+    keys = {variant_key(resolver, at, i): at for i, at in enumerate(union.variants)}
+    kept = next((key for key, at in keys.items()
+                 if (equivalent(walk, plain.at, at, ctx) if added else equivalent(walk, at, plain.at, ctx))), None)
+    if kept is None:
+        return False
+    for key in sorted(keys.keys() - {kept}):
+        if added:
+            walk.added("variant-added", keys[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'",
+                       key=key)
+        else:
+            walk.removed("variant-removed", keys[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'",
+                         key=key)
+    return True
+
+
+def _has_constraints(v: View) -> bool:
+    """Whether a view has validation keywords of its own (annotations and flags aside)."""
+    return any(key not in _NOT_CONSTRAINTS for key in v.keywords) or bool(v.subschemas or v.maps or v.items
+                                                                           or v.negated or v.additional)
+
+
+_NOT_CONSTRAINTS = frozenset({"readOnly", "writeOnly", "deprecated", "default", "x-extensible-enum", "x-sunset"})
 
 
 def _component_name(pointer: tuple[str, ...]) -> str:
@@ -58,11 +126,16 @@ def _component_name(pointer: tuple[str, ...]) -> str:
 
 
 def _types(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    if old.types_from_variants and new.types_from_variants:
+        return  # both are unions: their variants are compared one by one
     if old.types != new.types:
         before, after = _names(old.types), _names(new.types)
         accepted_before = _covers(new.types, old.types) if ctx.direction == "request" else _covers(old.types, new.types)
         kind = "type-compatible" if accepted_before else "type-changed"
         walk.added(kind, new.at, ctx, f"{ctx.label()} type changed from {before} to {after}", key=f"{before}>{after}")
+
+
+def _nullability(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if old.nullable != new.nullable:
         state = "nullable" if new.nullable else "not nullable"
         walk.added("nullable-changed", new.at, ctx, f"{ctx.label()} became {state}", nullable=new.nullable)
@@ -109,6 +182,25 @@ def _properties(walk: Walk, old: View, new: View, ctx: Context) -> None:
                        required=name in new.required)
         elif in_old and in_new:
             _property_pair(walk, old, new, name, child)
+    _undeclared_required(walk, old, new, ctx)
+
+
+def _undeclared_required(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    """Names required without a schema of their own (``then: {required: [b]}``, ``allOf`` parts...)."""
+    declared = old.properties.keys() | new.properties.keys()
+    was, now = old.required - declared, new.required - declared
+    if was == now:
+        return
+    gained, lost = sorted(now - was), sorted(was - now)
+    parts = [f"now requires {_quoted(gained)}"] if gained else []
+    parts += [f"no longer requires {_quoted(lost)}"] if lost else []
+    way = "tightened" if not lost else "relaxed" if not gained else "changed"
+    walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} {' and '.join(parts)}", key="required",
+               keyword="required", way=way)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
 
 
 def walk_side(head_side: bool) -> Any:
@@ -148,20 +240,20 @@ def _field_contract(walk: Walk, name: str, ctx: Context) -> str | None:
 
 def _children(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if old.items is not None and new.items is not None:
-        diff_schema(walk, old.items, new.items, _nested(ctx, "[]"))
+        diff_schema(walk, old.items, new.items, nested(ctx, "[]"))
     elif _both_arrays(old, new) and _constrains(old.items) != _constrains(new.items):
         # An array whose items were anything now has an item schema (or the reverse).
         added = _constrains(new.items)
         walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} items schema {'added' if added else 'removed'}",
                    key="items", keyword="items", way="tightened" if added else "relaxed")
     if old.additional is not None and new.additional is not None:
-        diff_schema(walk, old.additional, new.additional, _nested(ctx, "{*}"))
+        diff_schema(walk, old.additional, new.additional, nested(ctx, "{*}"))
     old_tuple, new_tuple = old.at.child("prefixItems"), new.at.child("prefixItems")
     if old_tuple is not None and new_tuple is not None and isinstance(old_tuple.value, list) \
             and isinstance(new_tuple.value, list):
         for index in range(min(len(old_tuple.value), len(new_tuple.value))):
             diff_schema(walk, old_tuple.child(str(index)), new_tuple.child(str(index)),  # type: ignore[arg-type]
-                        _nested(ctx, f"[{index}]"))
+                        nested(ctx, f"[{index}]"))
     _tuple_length(walk, old_tuple, new_tuple, new, ctx)
 
 
@@ -184,7 +276,7 @@ def _tuple_length(walk: Walk, old: At | None, new: At | None, view: View, ctx: C
                    way="tightened" if after > before else "relaxed")
 
 
-def _nested(ctx: Context, suffix: str) -> Context:
+def nested(ctx: Context, suffix: str) -> Context:
     trail = f"{ctx.trail}{suffix}" if ctx.trail else suffix
     return Context(ctx.where, ctx.direction, trail, f"{ctx.subject}/{suffix}", ctx.contracts - {"envelope"}, False,
                    ctx.depth + 1)
@@ -195,6 +287,12 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
         return
     if old.discriminator != new.discriminator and old.discriminator is not None:
         walk.added("discriminator-changed", new.at, ctx, f"{ctx.label()} discriminator changed")
+    if not old.variants or not new.variants:
+        # A union where there was none narrows the schema to its variants; one taken away widens it.
+        union = new.union or old.union
+        walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} {union} {'added' if new.variants else 'removed'}",
+                   key="union", keyword=union, way="tightened" if new.variants else "relaxed")
+        return
     if old.union and new.union and old.union != new.union:
         # oneOf rejects a value matching several variants; anyOf accepts it.
         walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} variants changed from {old.union} to {new.union}",
@@ -206,7 +304,24 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
     for key in sorted(after.keys() - before.keys()):
         walk.added("variant-added", after[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'", key=key)
     for key in sorted(before.keys() & after.keys()):
-        diff_schema(walk, before[key], after[key], _nested(ctx, f"<{key}>"))
+        diff_schema(walk, before[key], after[key], nested(ctx, f"<{key}>"))
+
+
+def _all_of(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    """``allOf`` parts added: each narrows the schema, unless it only restates what the schema said.
+
+    Removed parts are not reported as such: the merged comparison reports what
+    the schema no longer says, property by property.
+    """
+    before = {variant_key(walk.base, at, i) for i, at in enumerate(old.all_of)}
+    after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.all_of)}
+    added = sorted(after.keys() - before)
+    if not added or equivalent(walk, old.at, new.at, ctx):
+        return
+    for key in added:
+        if not equivalent(walk, old.at, after[key], ctx):
+            walk.added("constraint-changed", after[key], ctx, f"{ctx.label()} allOf gained the part '{key}'",
+                       key=f"allOf:{key}", keyword="allOf", way="tightened")
 
 
 def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:
@@ -222,18 +337,8 @@ def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:
         walk.added("not-added", new.negated, ctx, f"{ctx.label()} now excludes the values matching a `not` schema")  # type: ignore[arg-type]
     elif new.negated is None:
         walk.removed("not-removed", old.negated, ctx, f"{ctx.label()} no longer excludes the values of its `not` schema")
-    elif not walk.same(old.negated, new.negated) and _excludes_other_values(walk, old.negated, new.negated, ctx):
+    elif not walk.same(old.negated, new.negated) and not equivalent(walk, old.negated, new.negated, ctx):
         risk = "values it excluded may now be returned" if ctx.direction == "response" \
             else "values it accepted may now be rejected"
         walk.added("not-changed", new.negated, ctx,  # type: ignore[arg-type]
                    f"{ctx.label()} `not` schema changed, so {risk}")
-
-
-def _excludes_other_values(walk: Walk, old: At, new: At, ctx: Context) -> bool:
-    """Whether two ``not`` schemas differ in anything but prose (descriptions, examples...).
-
-    Compared by a full schema comparison kept apart from the findings.
-    """
-    scratch = Walk(walk.config, walk.base, walk.head)
-    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", "not", frozenset(), False, ctx.depth + 1))
-    return bool(scratch.changes)
