@@ -139,6 +139,7 @@ def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
             and walk.same(old.item.child("servers"), new.item.child("servers")) \
             and walk.same(_security(walk.base), _security(walk.head)):
         return
+    walk.start_operation(new.label)
     ctx = Context(new.label, subject=new.label, outbound=new.outbound)
     _lifecycle(walk, old, new, ctx)
     diff_parameters(walk, old, new, ctx)

@@ -38,18 +38,33 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
             hint="flatten the schema with named components",
         )
     base_ref, head_ref = walk.base.ref_key(base), walk.head.ref_key(head)
+    component = None
     if base_ref is not None and head_ref is not None:
+        if base_ref[1] == head_ref[1]:
+            # A shared component: one finding per component, naming every operation that reaches it.
+            subject = f"{head_ref[0]}#/{'/'.join(head_ref[1])}"
+            component = (subject, ctx.direction)
+            walk.reached(component)
         memo = (base_ref, head_ref, ctx.direction, ctx.root, ctx.contracts)
         if memo in walk.seen:
             return
         walk.seen.add(memo)
-        if base_ref[1] == head_ref[1]:
-            # A shared component: one finding per component, whichever operation reached it first.
+        if component is not None:
             trail = "" if ctx.root else _component_name(head_ref[1])
-            subject = f"{head_ref[0]}#/{'/'.join(head_ref[1])}"
-            ctx = Context(ctx.where, ctx.direction, trail, subject, ctx.contracts, ctx.root, ctx.depth)
+            ctx = Context(ctx.where, ctx.direction, trail, component[0], ctx.contracts, ctx.root, ctx.depth)
     if walk.same(base, head):
         return
+    if component is None:
+        _compare(walk, base, head, ctx)
+        return
+    walk.owners.append(component)
+    try:
+        _compare(walk, base, head, ctx)
+    finally:
+        walk.owners.pop()
+
+
+def _compare(walk: Walk, base: At, head: At, ctx: Context) -> None:
     old, new = view(walk.base, base), view(walk.head, head)
     if _wrapped(walk, old, new, ctx):
         _nullability(walk, old, new, ctx)
