@@ -77,7 +77,8 @@ RULES: tuple[Rule, ...] = (
          "An operation that was not deprecated was removed.",
          "{where}: {what}"),
     Rule("OAS102", "deprecated-operation-removed", "openapi", _NB, _ERR,
-         "An operation that was deprecated (and whose `x-sunset` date, if any, has passed) was removed.",
+         "An operation that was deprecated (and whose `x-sunset` date, if any, has passed on the run's "
+         "reference date) was removed.",
          "{where}: {what}"),
     Rule("OAS103", "operation-removed-before-sunset", "openapi", _BRK, _ERR,
          "A deprecated operation was removed before the date in its `x-sunset`.",
@@ -403,6 +404,29 @@ RULES: tuple[Rule, ...] = (
          "{where}: {what}"),
     Rule("OAS707", "property-removed-before-sunset", "openapi", _BRK, _ERR,
          "A deprecated schema property was removed before the date in its `x-sunset`.",
+         "{where}: {what}"),
+    Rule("OAS708", "stability-decreased", "openapi", _BRK, _ERR,
+         "An operation's `x-stability-level` was lowered (`stable` > `beta` > `alpha` > `draft`; an "
+         "operation without one is `stable`): it withdraws a compatibility promise clients rely on.",
+         "{where}: {what}"),
+    Rule("OAS709", "stability-increased", "openapi", _NB, _ERR,
+         "An operation's `x-stability-level` was raised: it now promises more.",
+         "{where}: {what}"),
+    Rule("OAS710", "stability-level-invalid", "openapi", _BRK, _ERR,
+         "An operation's `x-stability-level` was set to a value that is not `draft`, `alpha`, `beta` or "
+         "`stable`, so what it promises cannot be read.",
+         "{where}: {what}"),
+    Rule("OAS711", "unstable-operation-changed", "openapi", _NB, _ERR,
+         "A `draft` or `alpha` operation (by its `x-stability-level` at the base) changed or was removed: "
+         "such operations promise no compatibility.",
+         "{where}: {what}"),
+    Rule("OAS712", "sunset-removed", "openapi", _BRK, _ERR,
+         "The `x-sunset` of an operation, parameter or property that is still deprecated was deleted: "
+         "clients lose the date they planned their migration by.",
+         "{where}: {what}"),
+    Rule("OAS713", "sunset-invalid", "openapi", _BRK, _ERR,
+         "An `x-sunset` was set or changed to a value that is not a date (`YYYY-MM-DD` or an RFC 3339 "
+         "date-time).",
          "{where}: {what}"),
     Rule("OAS801", "envelope-changed", "openapi", _BRK, _ERR,
          "The response envelope changed shape: a top-level property of an envelope body (one with `data`, "

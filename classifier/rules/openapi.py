@@ -10,7 +10,6 @@ also yields that class's own rule.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -61,7 +60,8 @@ def _property_added(f: Mapping[str, Any]) -> str:
 
 
 def _before_sunset(f: Mapping[str, Any]) -> bool:
-    return bool(f.get("sunset")) and str(f["sunset"]) > datetime.date.today().isoformat()
+    # Judged by the surface against the run's reference date.
+    return bool(f.get("before_sunset"))
 
 
 def _parameter_removed(f: Mapping[str, Any]) -> str:
@@ -163,6 +163,12 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "parameter-deprecated": lambda f: "OAS702",
     "property-deprecated": lambda f: "OAS703",
     "sunset-brought-forward": lambda f: "OAS704",
+    "stability-decreased": lambda f: "OAS708",
+    "stability-increased": lambda f: "OAS709",
+    "stability-level-invalid": lambda f: "OAS710",
+    "unstable-operation-changed": lambda f: "OAS711",
+    "sunset-removed": lambda f: "OAS712",
+    "sunset-invalid": lambda f: "OAS713",
 }
 
 CONTRACT_RULES = {"envelope": "OAS801", "pagination": "OAS802", "auth": "OAS805", "signature": "OAS806"}
@@ -179,7 +185,7 @@ AUTH_NARROWING_KINDS = frozenset({
 RETIRED = frozenset({"OAS110", "OAS112", "OAS527"})
 EMITS = frozenset(
     {f"OAS{n}" for n in (*range(101, 116), *range(201, 212), *range(301, 308), *range(401, 414),
-                         *range(501, 542), *range(601, 610), *range(701, 708))}
+                         *range(501, 542), *range(601, 610), *range(701, 714))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
 ) - RETIRED
 

@@ -8,13 +8,8 @@ from typing import TYPE_CHECKING, Any
 from classifier.surfaces.openapi.diff_links import diff_links
 from classifier.surfaces.openapi.diff_schema import diff_schema
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.walk import (
-    Context,
-    Walk,
-    sunset,
-    sunset_moved,
-    sunset_note,
-)
+from classifier.surfaces.openapi.lifecycle import removal_fields, sunset_changes, sunset_note
+from classifier.surfaces.openapi.walk import Context, Walk
 
 if TYPE_CHECKING:
     from classifier.surfaces.openapi.diff_ops import Operation
@@ -76,7 +71,7 @@ def diff_parameters(walk: Walk, old: Operation, new: Operation, ctx: Context) ->
         label = f"{key[0]} parameter '{name}'"
         if key not in after:
             walk.removed("parameter-removed", param, sub, f"{label} removed{sunset_note(param)}",
-                         deprecated=param.get("deprecated") is True, sunset=sunset(param))
+                         **removal_fields(walk, param))
         elif key not in before:
             walk.added("parameter-added", param, sub, f"{label} added",
                        required=param.get("required") is True or key[0] == "path")
@@ -96,7 +91,7 @@ def _parameter_pair(walk: Walk, old: At, new: At, ctx: Context, label: str) -> N
     _empty_value(walk, old, new, ctx, label)
     if old.get("deprecated") is not True and new.get("deprecated") is True:
         walk.added("parameter-deprecated", new, ctx, f"{label} deprecated")
-    sunset_moved(walk, old, new, ctx, label)
+    sunset_changes(walk, old, new, ctx, label)
     old_schema, new_schema = _param_schema(old), _param_schema(new)
     if old_schema is not None and new_schema is not None:
         diff_schema(walk, old_schema, new_schema, ctx.located(f"{ctx.where} {label}"))

@@ -20,14 +20,8 @@ from classifier.surfaces.openapi.applicators import compare_applicators
 from classifier.surfaces.openapi.constraints import compare_keywords
 from classifier.surfaces.openapi.refs import At
 from classifier.surfaces.openapi.schema import View, variant_key, view
-from classifier.surfaces.openapi.walk import (
-    MAX_SCHEMA_DEPTH,
-    Context,
-    Walk,
-    sunset,
-    sunset_moved,
-    sunset_note,
-)
+from classifier.surfaces.openapi.lifecycle import removal_fields, sunset_changes, sunset_note
+from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
 
 
 def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
@@ -191,7 +185,7 @@ def _properties(walk: Walk, old: View, new: View, ctx: Context) -> None:
             kind = "property-access-narrowed" if access else "property-removed"
             at = new.properties[name] if access else old.properties[name]
             walk.emit(kind, at, walk_side(access), child, what, required=name in old.required,
-                      deprecated=_flag(old.properties[name], "deprecated"), sunset=sunset(old.properties[name]))
+                      **removal_fields(walk, old.properties[name]))
         elif in_new and not in_old:
             walk.added("property-added", new.properties[name], child, f"property '{child.trail}' added",
                        required=name in new.required)
@@ -232,7 +226,7 @@ def _property_pair(walk: Walk, old: View, new: View, name: str, ctx: Context) ->
                    f"property '{ctx.trail}' became {state}", required=now)
     if not _flag(old.properties[name], "deprecated") and _flag(new.properties[name], "deprecated"):
         walk.added("property-deprecated", new.properties[name], ctx, f"property '{ctx.trail}' deprecated")
-    sunset_moved(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
+    sunset_changes(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
     diff_schema(walk, old.properties[name], new.properties[name], ctx)
 
 

@@ -181,23 +181,3 @@ def _shared_by(change: Change, operations: list[str]) -> Change:
     fields["what"] = f"{fields['what']} (shared by {len(operations)} operations: {listed})"
     fields["operations"] = len(operations)
     return replace(change, fields=fields)
-
-
-def sunset(at: At) -> str:
-    """The ``x-sunset`` date of an operation, parameter or property, or ``""`` when none is given."""
-    value = at.get("x-sunset")
-    return "" if value is None else str(value)
-
-
-def sunset_moved(walk: Walk, old: At, new: At, ctx: Context, label: str) -> None:
-    """Record an ``x-sunset`` date moved earlier: clients planned for the later one."""
-    before, after = sunset(old), sunset(new)
-    if before and after and after < before:
-        owner = f"{label} " if label else ""
-        walk.added("sunset-brought-forward", new, ctx, f"{owner}x-sunset moved earlier, from {before} to {after}")
-
-
-def sunset_note(at: At) -> str:
-    """`` (deprecated, x-sunset <date>)`` for a removed element that announced its sunset, else ``""``."""
-    date = sunset(at)
-    return f" (deprecated, x-sunset {date})" if date and at.get("deprecated") is True else ""
