@@ -46,6 +46,14 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
         if component is not None:
             trail = "" if ctx.root else _component_name(head_ref[1])
             ctx = Context(ctx.where, ctx.direction, trail, component[0], ctx.contracts, ctx.root, ctx.depth)
+    else:
+        # An inline schema reached twice in one operation (through allOf parts merged on several paths)
+        # is compared once: a diamond of merges must not multiply the work.
+        place = (walk.operation, base.doc.path, base.pointer, head.doc.path, head.pointer, ctx.direction, ctx.root,
+                 ctx.contracts)
+        if place in walk.seen:
+            return
+        walk.seen.add(place)
     if walk.same(base, head):
         return
     if component is None:

@@ -128,11 +128,13 @@ class _Views:
         _merge_own(result, at)
         holder = at.child("allOf")
         if holder is not None and isinstance(holder.value, list):
+            merged: set[int] = set()
             for index in range(len(holder.value)):
                 branch_at = holder.child(str(index))
                 result.all_of.append(branch_at)  # type: ignore[arg-type]
                 branch = self.branch(branch_at, depth + 1)  # type: ignore[arg-type]
-                if branch is not None:
+                if branch is not None and id(branch) not in merged:  # the same part twice adds nothing
+                    merged.add(id(branch))
                     _merge_branch(result, branch)
         self._unions(result, at, depth)
         if result.types is None and _values(result.keywords) is not None:
@@ -268,7 +270,8 @@ def _merge_branch(result: View, branch: View) -> None:
     result.additional = result.additional or branch.additional
     result.discriminator = result.discriminator or branch.discriminator
     result.negated = result.negated or branch.negated
-    result.variants.extend(branch.variants)
+    known = {(at.doc.path, at.pointer) for at in result.variants}
+    result.variants.extend(at for at in branch.variants if (at.doc.path, at.pointer) not in known)
     result.union = result.union or branch.union
 
 
