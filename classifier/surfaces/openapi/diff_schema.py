@@ -82,14 +82,15 @@ def _compare(walk: Walk, base: At, head: At, ctx: Context) -> None:
     _negation(walk, old, new, ctx)
 
 
-def equivalent(walk: Walk, old: At, new: At, ctx: Context) -> bool:
+def equivalent(walk: Walk, old: At, new: At, ctx: Context, *, nullability: bool = True) -> bool:
     """Whether two schemas accept the same values (they differ in prose and spelling only).
 
     Decided by a full comparison kept apart from the findings, once per pair
     and direction. A pair asked about again while it is being compared counts
-    as equivalent: only the rest of the comparison can tell them apart.
+    as equivalent: only the rest of the comparison can tell them apart. With
+    ``nullability=False`` whether the two accept ``null`` is left out.
     """
-    key = ("equivalent", old.doc.path, old.pointer, new.doc.path, new.pointer, ctx.direction)
+    key = ("equivalent", old.doc.path, old.pointer, new.doc.path, new.pointer, ctx.direction, nullability)
     known = walk.memo.get(key)
     if known is not None:
         return known  # type: ignore[no-any-return]
@@ -97,9 +98,27 @@ def equivalent(walk: Walk, old: At, new: At, ctx: Context) -> bool:
     scratch = Walk(walk.config, walk.base, walk.head)
     scratch.unchanged = walk.unchanged
     scratch.memo = walk.memo
-    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", "scratch", frozenset(), False, ctx.depth + 1))
-    result = walk.memo[key] = not scratch.changes
+    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", _SCRATCH, frozenset(), False, ctx.depth + 1))
+    top_nullability = ("nullable-changed", f"{ctx.direction}|{_SCRATCH}|nullable-changed|")
+    result = walk.memo[key] = not any(nullability or key != top_nullability for key in scratch.changes)
     return result
+
+
+_SCRATCH = "scratch"
+
+
+def implied(walk: Walk, plain: View, part: At, ctx: Context, *, plain_is_base: bool) -> bool:
+    """Whether every value ``plain`` accepts also satisfies ``part`` (a union variant or an ``allOf`` part).
+
+    True for a part that only requires names ``plain`` already requires (the
+    usual "at least one of these fields" variants), or that restates ``plain``.
+    """
+    part_view = view(walk.head if plain_is_base else walk.base, part)
+    if not (part_view.properties or part_view.variants or _has_constraints(part_view)) \
+            and part_view.required <= plain.required \
+            and (part_view.types is None or plain.types is not None and plain.types <= part_view.types):
+        return True
+    return equivalent(walk, plain.at, part, ctx) if plain_is_base else equivalent(walk, part, plain.at, ctx)
 
 
 def _wrapped(walk: Walk, old: View, new: View, ctx: Context) -> bool:
@@ -116,7 +135,8 @@ def _wrapped(walk: Walk, old: View, new: View, ctx: Context) -> bool:
     resolver = walk.head if added else walk.base
     keys = {variant_key(resolver, at, i): at for i, at in enumerate(union.variants)}
     kept = next((key for key, at in keys.items()
-                 if (equivalent(walk, plain.at, at, ctx) if added else equivalent(walk, at, plain.at, ctx))), None)
+                 if (equivalent(walk, plain.at, at, ctx, nullability=False) if added
+                     else equivalent(walk, at, plain.at, ctx, nullability=False))), None)
     if kept is None:
         return False
     for key in sorted(keys.keys() - {kept}):
@@ -305,7 +325,11 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if old.discriminator != new.discriminator and old.discriminator is not None:
         walk.added("discriminator-changed", new.at, ctx, f"{ctx.label()} discriminator changed")
     if not old.variants or not new.variants:
-        # A union where there was none narrows the schema to its variants; one taken away widens it.
+        # A union where there was none narrows the schema to its variants; one taken away widens it;
+        # unless the plain schema already satisfies one of the variants (then no value changes sides).
+        plain, union_view, plain_is_base = (old, new, True) if new.variants else (new, old, False)
+        if any(implied(walk, plain, at, ctx, plain_is_base=plain_is_base) for at in union_view.variants):
+            return
         union = new.union or old.union
         walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} {union} {'added' if new.variants else 'removed'}",
                    key="union", keyword=union, way="tightened" if new.variants else "relaxed")
@@ -336,7 +360,7 @@ def _all_of(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if not added or equivalent(walk, old.at, new.at, ctx):
         return
     for key in added:
-        if not equivalent(walk, old.at, after[key], ctx):
+        if not implied(walk, old, after[key], ctx, plain_is_base=True):
             walk.added("constraint-changed", after[key], ctx, f"{ctx.label()} allOf gained the part '{key}'",
                        key=f"allOf:{key}", keyword="allOf", way="tightened")
 
