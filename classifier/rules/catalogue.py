@@ -101,8 +101,9 @@ RULES: tuple[Rule, ...] = (
          "3.x document nor referenced by one.",
          "{where}: {what}"),
     Rule("OAS109", "operation-id-changed", "openapi", _BRK, _WARN,
-         "An operation's `operationId` changed.",
-         "{where}: {what}"),
+         "An operation's `operationId` changed (judged breaking; retired: the operation itself is unchanged "
+         "on the wire).",
+         "{where}: {what}", status="removed", replaced_by="OAS116"),
     Rule("OAS110", "server-removed", "openapi", _BRK, _ERR,
          "A server URL listed in the document's top-level `servers` was removed (judged breaking; retired: "
          "server URLs are deployment metadata).",
@@ -124,6 +125,10 @@ RULES: tuple[Rule, ...] = (
     Rule("OAS115", "operation-server-url-removed", "openapi", _NB, _ERR,
          "A server URL an operation is called on (its own or its path's `servers`, which override the "
          "document's) was removed; deployment metadata, like OAS114.",
+         "{where}: {what}"),
+    Rule("OAS116", "operation-id-updated", "openapi", _NB, _ERR,
+         "An operation's `operationId` was changed, set or removed. Requests and responses are the same on "
+         "the wire; generated client method names and links by `operationId` follow it.",
          "{where}: {what}"),
     Rule("OAS201", "required-parameter-added", "openapi", _BRK, _ERR,
          "A new required parameter (or a new path parameter) was added to an operation.",
@@ -303,7 +308,8 @@ RULES: tuple[Rule, ...] = (
          "A value's `format` changed (for example `date` to `date-time`, `int32` to `int64`).",
          "{where}: {what}"),
     Rule("OAS526", "request-default-changed", "openapi", _BRK, _ERR,
-         "The default of a request value changed.",
+         "The default of a request parameter changed, was set or was removed: calls that leave the parameter "
+         "out now behave differently. (A default of a request body value is OAS543.)",
          "{where}: {what}"),
     Rule("OAS527", "request-property-became-read-only", "openapi", _BRK, _ERR,
          "A request property became `readOnly` (judged breaking; retired: a read-only value a client still "
@@ -313,7 +319,8 @@ RULES: tuple[Rule, ...] = (
          "A response property became `writeOnly`: it is no longer returned.",
          "{where}: {what}"),
     Rule("OAS529", "response-variant-added", "openapi", _BRK, _ERR,
-         "A response `oneOf`/`anyOf` gained a variant.",
+         "A response `oneOf` gained a variant (or a response value became one variant of a union): a client "
+         "may receive a shape it does not know.",
          "{where}: {what}"),
     Rule("OAS530", "request-variant-removed", "openapi", _BRK, _ERR,
          "A request `oneOf`/`anyOf` lost a variant.",
@@ -322,8 +329,9 @@ RULES: tuple[Rule, ...] = (
          "A request `oneOf`/`anyOf` gained a variant, or a response one lost a variant.",
          "{where}: {what}"),
     Rule("OAS532", "discriminator-changed", "openapi", _BRK, _ERR,
-         "A `discriminator` (its property name or mapping) changed.",
-         "{where}: {what}"),
+         "A `discriminator` (its property name or mapping) changed (judged breaking; retired: the variants "
+         "themselves are compared, the discriminator only helps pick one).",
+         "{where}: {what}", status="removed", replaced_by="OAS542"),
     Rule("OAS533", "response-extensible-enum-value-added", "openapi", _NB, _ERR,
          "A response enum declared extensible (`x-extensible-enum`) gained a value.",
          "{where}: {what}"),
@@ -354,6 +362,22 @@ RULES: tuple[Rule, ...] = (
     Rule("OAS541", "request-property-marked-read-only", "openapi", _NB, _ERR,
          "A request property became `readOnly`: clients SHOULD NOT send it any more, and a value still "
          "sent is ignored; a required one is no longer required in requests.",
+         "{where}: {what}"),
+    Rule("OAS542", "discriminator-updated", "openapi", _NB, _ERR,
+         "A `discriminator` (its property name or mapping) was added, removed or changed. The variants it "
+         "selects between are compared on their own; the discriminator is a hint for picking one.",
+         "{where}: {what}"),
+    Rule("OAS543", "request-property-default-changed", "openapi", _NB, _ERR,
+         "The documented default of a request body value changed: what the server assumes when a client "
+         "leaves the value out.",
+         "{where}: {what}"),
+    Rule("OAS544", "request-all-of-part-removed", "openapi", _BRK, _WARN,
+         "A request schema lost an `allOf` part. The description accepts more, but the server may still "
+         "enforce what the part said; the merged comparison reports each property separately.",
+         "{where}: {what}"),
+    Rule("OAS545", "response-any-of-variant-added", "openapi", _NB, _ERR,
+         "A response `anyOf` gained a variant: values may match several shapes, and clients read the one "
+         "they know. (A `oneOf` variant added to a response is OAS529.)",
          "{where}: {what}"),
     Rule("OAS601", "security-alternative-removed", "openapi", _BRK, _ERR,
          "An operation no longer accepts one of its alternative security requirements.",

@@ -96,6 +96,20 @@ def _property_required(f: Mapping[str, Any]) -> str:
     return "OAS510" if f["required"] else "OAS509"
 
 
+def _default(f: Mapping[str, Any]) -> str:
+    """A parameter's default is part of the call; a body value's default describes the server (oasdiff's levels)."""
+    if f["direction"] == "request":
+        return "OAS526" if f.get("parameter") else "OAS543"
+    return "OAS534"
+
+
+def _variant_added(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request":
+        return "OAS531"
+    # A response anyOf lets a value match several shapes; clients read what they know (oasdiff, openapi-diff).
+    return "OAS545" if f.get("union") == "anyOf" else "OAS529"
+
+
 def _enum_added(f: Mapping[str, Any]) -> str:
     if f["direction"] == "request":
         return "OAS517"
@@ -109,7 +123,7 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "spec-added": lambda f: "OAS106",
     "no-contract-change": lambda f: "OAS107",
     "not-openapi": lambda f: "OAS108",
-    "operation-id-changed": lambda f: "OAS109",
+    "operation-id-changed": lambda f: "OAS116",
     "server-removed": lambda f: "OAS114",
     "server-added": lambda f: "OAS111",
     "operation-server-removed": lambda f: "OAS115",
@@ -142,11 +156,12 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "constraint-changed": _constraint,
     "pattern-changed": _pattern,
     "format-changed": lambda f: "OAS525",
-    "default-changed": _by_direction("OAS526", "OAS534"),
+    "default-changed": _default,
     "property-access-narrowed": _by_direction("OAS541", "OAS528"),
-    "variant-added": _by_direction("OAS531", "OAS529"),
+    "variant-added": _variant_added,
     "variant-removed": _by_direction("OAS530", "OAS531"),
-    "discriminator-changed": lambda f: "OAS532",
+    "discriminator-changed": lambda f: "OAS542",
+    "all-of-part-removed": lambda f: "OAS544" if f["direction"] == "request" else None,
     "not-added": _by_direction("OAS535", "OAS538"),
     "not-removed": _by_direction("OAS536", "OAS537"),
     "not-changed": lambda f: "OAS539",
@@ -182,10 +197,10 @@ AUTH_NARROWING_KINDS = frozenset({
     "security-scheme-removed",
 })
 
-RETIRED = frozenset({"OAS110", "OAS112", "OAS527"})
+RETIRED = frozenset({"OAS109", "OAS110", "OAS112", "OAS527", "OAS532"})
 EMITS = frozenset(
-    {f"OAS{n}" for n in (*range(101, 116), *range(201, 212), *range(301, 308), *range(401, 414),
-                         *range(501, 542), *range(601, 610), *range(701, 714))}
+    {f"OAS{n}" for n in (*range(101, 117), *range(201, 212), *range(301, 308), *range(401, 414),
+                         *range(501, 546), *range(601, 610), *range(701, 714))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
 ) - RETIRED
 

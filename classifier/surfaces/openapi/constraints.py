@@ -47,8 +47,9 @@ def compare_keywords(walk: Walk, old: Any, new: Any, ctx: Context) -> None:
         way = "tightened" if a is MISSING else "relaxed" if b is MISSING else "changed"
         walk.added(kind, new.at, ctx, f"{label} format {_describe(a, b)}", key="format", keyword="format", way=way)
     a, b = before.get("default", MISSING), after.get("default", MISSING)
-    if a is not MISSING and b is not MISSING and not _same(a, b):
-        walk.added("default-changed", new.at, ctx, f"{label} default {_describe(a, b)}")
+    # A parameter's default is what the server assumes when it is left out: setting or removing one counts too.
+    if (a is not MISSING and b is not MISSING or ctx.parameter) and not _same(a, b):
+        walk.added("default-changed", new.at, ctx, f"{label} default {_describe(a, b)}", parameter=ctx.parameter)
 
 
 def _pattern(walk: Walk, new: Any, a: Any, b: Any, ctx: Context, label: str) -> None:

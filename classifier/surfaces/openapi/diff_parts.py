@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from classifier.surfaces.openapi.diff_links import diff_links
@@ -66,7 +67,8 @@ def diff_parameters(walk: Walk, old: Operation, new: Operation, ctx: Context) ->
         param = after.get(key) or before[key]
         name = str(param.get("name"))
         # A webhook's or callback's parameters are sent by the API: judged like a response.
-        sub = Context(ctx.where, ctx.body_direction("request"), "", f"{ctx.subject}|param:{key[0]}:{key[1]}")
+        sub = Context(ctx.where, ctx.body_direction("request"), "", f"{ctx.subject}|param:{key[0]}:{key[1]}",
+                      parameter=True)
         sub = sub.with_contract(_param_contract(walk, key[0], name))
         label = f"{key[0]} parameter '{name}'"
         if key not in after:
@@ -94,7 +96,8 @@ def _parameter_pair(walk: Walk, old: At, new: At, ctx: Context, label: str) -> N
     sunset_changes(walk, old, new, ctx, label)
     old_schema, new_schema = _param_schema(old), _param_schema(new)
     if old_schema is not None and new_schema is not None:
-        diff_schema(walk, old_schema, new_schema, ctx.located(f"{ctx.where} {label}"))
+        sub = ctx.located(f"{ctx.where} {label}")
+        diff_schema(walk, old_schema, new_schema, replace(sub, loose=_as_text(new)))
 
 
 def _empty_value(walk: Walk, old: At, new: At, ctx: Context, label: str) -> None:
@@ -103,6 +106,18 @@ def _empty_value(walk: Walk, old: At, new: At, ctx: Context, label: str) -> None
     if was != now:
         walk.added("constraint-changed", new, ctx, f"{label} allowEmptyValue changed from {was} to {now}",
                    key="allowEmptyValue", keyword="allowEmptyValue", way="relaxed" if now else "tightened")
+
+
+def _as_text(param: At) -> bool:
+    """Whether a parameter's or header's value travels as text: always, unless described by JSON content."""
+    content = param.get("content")
+    return not (isinstance(content, dict) and content and is_json(str(next(iter(content)))))
+
+
+def is_json(media: str) -> bool:
+    """JSON media types keep `1` and `"1"` apart; every other one carries values as text."""
+    media = media.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def _param_schema(param: At) -> At | None:
@@ -160,7 +175,8 @@ def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction
         old_schema = old.child(media).child("schema")  # type: ignore[union-attr]
         new_schema = new.child(media).child("schema")  # type: ignore[union-attr]
         if old_schema is not None and new_schema is not None:
-            sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True)
+            sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True,
+                          loose=not is_json(str(media)))
             diff_schema(walk, old_schema, new_schema, sub)
 
 
@@ -228,7 +244,8 @@ def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
                            f"response header '{name}' became {'required' if now else 'optional'}", required=now)
             old_schema, new_schema = _param_schema(old_header), _param_schema(header)
             if old_schema is not None and new_schema is not None:
-                diff_schema(walk, old_schema, new_schema, sub.located(f"{ctx.where} header '{name}'"))
+                located = sub.located(f"{ctx.where} header '{name}'")
+                diff_schema(walk, old_schema, new_schema, replace(located, loose=_as_text(header)))
 
 
 def _by_lower(resolver: Resolver, holder: At | None) -> dict[str, tuple[str, At]]:

@@ -45,7 +45,8 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
         walk.seen.add(memo)
         if component is not None:
             trail = "" if ctx.root else _component_name(head_ref[1])
-            ctx = Context(ctx.where, ctx.direction, trail, component[0], ctx.contracts, ctx.root, ctx.depth)
+            ctx = Context(ctx.where, ctx.direction, trail, component[0], ctx.contracts, ctx.root, ctx.depth,
+                          parameter=ctx.parameter, loose=ctx.loose)
     else:
         # An inline schema reached twice in one operation (through allOf parts merged on several paths)
         # is compared once: a diamond of merges must not multiply the work.
@@ -98,7 +99,8 @@ def equivalent(walk: Walk, old: At, new: At, ctx: Context, *, nullability: bool 
     scratch = Walk(walk.config, walk.base, walk.head)
     scratch.unchanged = walk.unchanged
     scratch.memo = walk.memo
-    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", _SCRATCH, frozenset(), False, ctx.depth + 1))
+    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", _SCRATCH, frozenset(), False, ctx.depth + 1,
+                                           loose=ctx.loose))
     top_nullability = ("nullable-changed", f"{ctx.direction}|{_SCRATCH}|nullable-changed|")
     result = walk.memo[key] = not any(nullability or key != top_nullability for key in scratch.changes)
     return result
@@ -167,7 +169,10 @@ def _types(walk: Walk, old: View, new: View, ctx: Context) -> None:
         return  # both are unions: their variants are compared one by one
     if old.types != new.types:
         before, after = _names(old.types), _names(new.types)
-        accepted_before = _covers(new.types, old.types) if ctx.direction == "request" else _covers(old.types, new.types)
+        if ctx.direction == "request":
+            accepted_before = _covers(new.types, old.types, ctx.loose) or _one_item(walk, old, new, ctx)
+        else:
+            accepted_before = _covers(old.types, new.types, ctx.loose)
         kind = "type-compatible" if accepted_before else "type-changed"
         walk.added(kind, new.at, ctx, f"{ctx.label()} type changed from {before} to {after}", key=f"{before}>{after}")
 
@@ -182,13 +187,31 @@ def _names(types: frozenset[str] | None) -> str:
     return "any" if types is None else "|".join(sorted(types))
 
 
-def _covers(wide: frozenset[str] | None, narrow: frozenset[str] | None) -> bool:
-    """Whether every value of type ``narrow`` is also of type ``wide``."""
+def _covers(wide: frozenset[str] | None, narrow: frozenset[str] | None, loose: bool = False) -> bool:
+    """Whether every value of type ``narrow`` is also of type ``wide``.
+
+    Where values travel as text, a string reads every value written before.
+    """
     if wide is None:
         return True
     if narrow is None:
         return False
+    if loose and "string" in wide:
+        return True
     return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
+
+
+def _one_item(walk: Walk, old: View, new: View, ctx: Context) -> bool:
+    """A parameter that became an array of what it was: one value is written the same as a list of one."""
+    if not ctx.parameter or new.types != frozenset({"array"}) or "array" in (old.types or ()) or new.items is None:
+        return False
+    item = view(walk.head, new.items)
+    limits = {key: value for key, value in new.keywords.items() if key not in _NOT_CONSTRAINTS}
+    # Only the type may differ: a list of one must be valid, and its item must accept what the value did.
+    if any(key != "minItems" or value not in (0, 1) for key, value in limits.items()) \
+            or item.properties or item.variants or _has_constraints(item):
+        return False
+    return _covers(item.types, old.types, ctx.loose)
 
 
 def _visible(v: View, name: str, direction: str) -> bool:
@@ -316,7 +339,7 @@ def _tuple_length(walk: Walk, old: At | None, new: At | None, view: View, ctx: C
 def nested(ctx: Context, suffix: str) -> Context:
     trail = f"{ctx.trail}{suffix}" if ctx.trail else suffix
     return Context(ctx.where, ctx.direction, trail, f"{ctx.subject}/{suffix}", ctx.contracts - {"envelope"}, False,
-                   ctx.depth + 1)
+                   ctx.depth + 1, loose=ctx.loose)
 
 
 def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
@@ -343,26 +366,32 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
     for key in sorted(before.keys() - after.keys()):
         walk.removed("variant-removed", before[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'", key=key)
     for key in sorted(after.keys() - before.keys()):
-        walk.added("variant-added", after[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'", key=key)
+        walk.added("variant-added", after[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'", key=key,
+                   union=new.union)
     for key in sorted(before.keys() & after.keys()):
         diff_schema(walk, before[key], after[key], nested(ctx, f"<{key}>"))
 
 
 def _all_of(walk: Walk, old: View, new: View, ctx: Context) -> None:
-    """``allOf`` parts added: each narrows the schema, unless it only restates what the schema said.
+    """``allOf`` parts added or removed, beside the merged comparison of what they say.
 
-    Removed parts are not reported as such: the merged comparison reports what
-    the schema no longer says, property by property.
+    A part added narrows the schema unless the old schema already satisfies it
+    (an annotation-only part, one requiring names already required, or a
+    restatement of the schema). A part removed widens it the same way; the
+    merged comparison reports what the schema no longer says, property by
+    property, and the part itself is reported for requests, where the server
+    may still enforce what the description stopped saying (as oasdiff warns).
     """
-    before = {variant_key(walk.base, at, i) for i, at in enumerate(old.all_of)}
+    before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.all_of)}
     after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.all_of)}
-    added = sorted(after.keys() - before)
-    if not added or equivalent(walk, old.at, new.at, ctx):
-        return
-    for key in added:
+    for key in sorted(after.keys() - before.keys()):
         if not implied(walk, old, after[key], ctx, plain_is_base=True):
             walk.added("constraint-changed", after[key], ctx, f"{ctx.label()} allOf gained the part '{key}'",
                        key=f"allOf:{key}", keyword="allOf", way="tightened")
+    for key in sorted(before.keys() - after.keys()):
+        if not implied(walk, new, before[key], ctx, plain_is_base=False):
+            walk.removed("all-of-part-removed", before[key], ctx, f"{ctx.label()} allOf lost the part '{key}'",
+                         key=f"allOf:{key}")
 
 
 def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:

@@ -39,6 +39,10 @@ class Context:
     root: bool = False
     depth: int = 0
     outbound: bool = False
+    # At the top of a parameter's own schema (not inside its properties or items).
+    parameter: bool = False
+    # Values travel as text (parameters, headers, media types other than JSON): `1` and `"1"` look the same.
+    loose: bool = False
 
     def label(self) -> str:
         """How messages name the schema element here: ``property 'a.b'``, ``schema [0]``, or ``schema``."""
@@ -62,18 +66,18 @@ class Context:
         # Built directly: dataclasses.replace costs more than the rest of a property's comparison.
         contracts = self.contracts - {"envelope"} if self.contracts else self.contracts
         return Context(self.where, self.direction, trail, f"{self.subject}/{name}", contracts, False,
-                       self.depth + 1, self.outbound)
+                       self.depth + 1, self.outbound, False, self.loose)
 
     def located(self, where: str) -> Context:
         """The same context for another element (built directly: ``replace`` is slow on a hot path)."""
         return Context(where, self.direction, self.trail, self.subject, self.contracts, self.root, self.depth,
-                       self.outbound)
+                       self.outbound, self.parameter, self.loose)
 
     def with_contract(self, name: str | None) -> Context:
         if name is None or name in self.contracts:
             return self
         return Context(self.where, self.direction, self.trail, self.subject, self.contracts | {name}, self.root,
-                       self.depth, self.outbound)
+                       self.depth, self.outbound, self.parameter, self.loose)
 
 
 @dataclass(slots=True)
