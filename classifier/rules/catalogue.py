@@ -430,15 +430,15 @@ RULES: tuple[Rule, ...] = (
          "A deprecated schema property was removed before the date in its `x-sunset`.",
          "{where}: {what}"),
     Rule("OAS708", "stability-decreased", "openapi", _BRK, _ERR,
-         "An operation's `x-stability-level` was lowered (`stable` > `beta` > `alpha` > `draft`; an "
-         "operation without one is `stable`): it withdraws a compatibility promise clients rely on.",
+         "An operation's or schema property's `x-stability-level` was lowered (`stable` > `beta` > `alpha` > "
+         "`draft`; without one it is `stable`): it withdraws a compatibility promise clients rely on.",
          "{where}: {what}"),
     Rule("OAS709", "stability-increased", "openapi", _NB, _ERR,
-         "An operation's `x-stability-level` was raised: it now promises more.",
+         "An operation's or schema property's `x-stability-level` was raised: it now promises more.",
          "{where}: {what}"),
     Rule("OAS710", "stability-level-invalid", "openapi", _BRK, _ERR,
-         "An operation's `x-stability-level` was set to a value that is not `draft`, `alpha`, `beta` or "
-         "`stable`, so what it promises cannot be read.",
+         "An operation's or schema property's `x-stability-level` was set to a value that is not `draft`, "
+         "`alpha`, `beta` or `stable`, so what it promises cannot be read.",
          "{where}: {what}"),
     Rule("OAS711", "unstable-operation-changed", "openapi", _NB, _ERR,
          "A `draft` or `alpha` operation (by its `x-stability-level` at the base) changed or was removed: "

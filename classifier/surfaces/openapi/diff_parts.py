@@ -172,12 +172,23 @@ def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction
     for media in sorted(set(after) - set(before)):
         walk.added("media-type-added", new.child(media), ctx, f"media type {media} added", key=media)  # type: ignore[union-attr,arg-type]
     for media in sorted(set(before) & set(after)):
-        old_schema = old.child(media).child("schema")  # type: ignore[union-attr]
-        new_schema = new.child(media).child("schema")  # type: ignore[union-attr]
+        old_schema = _described(old.child(media).child("schema"))  # type: ignore[union-attr]
+        new_schema = _described(new.child(media).child("schema"))  # type: ignore[union-attr]
+        sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True,
+                      loose=not is_json(str(media)))
         if old_schema is not None and new_schema is not None:
-            sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True,
-                          loose=not is_json(str(media)))
             diff_schema(walk, old_schema, new_schema, sub)
+        elif old_schema is not None or new_schema is not None:
+            # A media type that described no values now does (or the reverse): it accepts or returns fewer, or more.
+            added = new_schema is not None
+            at = new_schema if added else new.child(media)  # type: ignore[union-attr]
+            walk.added("constraint-changed", at, sub, f"schema {'added to' if added else 'removed from'} {media}",  # type: ignore[arg-type]
+                       key="schema", keyword="schema", way="tightened" if added else "relaxed")
+
+
+def _described(schema: At | None) -> At | None:
+    """A media type's schema, or None when it says nothing (absent, ``{}`` or ``true``)."""
+    return None if schema is None or schema.value in ({}, True) else schema
 
 
 def _status_key(status: Any) -> str:

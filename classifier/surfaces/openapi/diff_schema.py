@@ -20,7 +20,7 @@ from classifier.surfaces.openapi.applicators import compare_applicators
 from classifier.surfaces.openapi.constraints import compare_keywords
 from classifier.surfaces.openapi.refs import At
 from classifier.surfaces.openapi.schema import View, variant_key, view
-from classifier.surfaces.openapi.lifecycle import removal_fields, sunset_changes, sunset_note
+from classifier.surfaces.openapi.lifecycle import removal_fields, stability_changes, sunset_changes, sunset_note
 from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
 
 
@@ -278,6 +278,7 @@ def _property_pair(walk: Walk, old: View, new: View, name: str, ctx: Context) ->
     if not _flag(old.properties[name], "deprecated") and _flag(new.properties[name], "deprecated"):
         walk.added("property-deprecated", new.properties[name], ctx, f"property '{ctx.trail}' deprecated")
     sunset_changes(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
+    stability_changes(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
     diff_schema(walk, old.properties[name], new.properties[name], ctx)
 
 
@@ -327,13 +328,15 @@ def _constrains(items: At | None) -> bool:
 
 
 def _tuple_length(walk: Walk, old: At | None, new: At | None, view: View, ctx: Context) -> None:
-    """More ``prefixItems`` positions constrain more of the array; fewer free them."""
+    """More ``prefixItems`` positions constrain more of an open array; a closed tuple (``items: false``) they lengthen."""
     before = len(old.value) if old is not None and isinstance(old.value, list) else 0
     after = len(new.value) if new is not None and isinstance(new.value, list) else 0
     if before != after:
+        closed = view.at.get("items") is False or view.at.get("unevaluatedItems") is False
+        longer = after > before
         walk.added("constraint-changed", view.at, ctx, f"{ctx.label()} prefixItems changed from {before} to {after}"
                    " positions", key="prefixItems", keyword="prefixItems",
-                   way="tightened" if after > before else "relaxed")
+                   way="tightened" if longer != closed else "relaxed")
 
 
 def nested(ctx: Context, suffix: str) -> Context:

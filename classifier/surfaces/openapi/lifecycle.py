@@ -99,14 +99,15 @@ def promises_nothing(at: At) -> bool:
     return stability(at) in UNSTABLE_LEVELS
 
 
-def stability_changes(walk: Walk, old: At | None, new: At, ctx: Context) -> None:
-    """Record a stability level lowered, raised, or set to a value that is not a level."""
+def stability_changes(walk: Walk, old: At | None, new: At, ctx: Context, label: str = "") -> None:
+    """Record a stability level lowered, raised, or set to a value that is not a level (of an operation or property)."""
     raw_before = old.get("x-stability-level") if old is not None else None
     raw_after = new.get("x-stability-level")
     if raw_before == raw_after:
         return
+    owner = f"{label} " if label else ""
     if raw_after is not None and stability(new) is None:
-        walk.added("stability-level-invalid", new, ctx, f"x-stability-level {raw_after!r} is not one of "
+        walk.added("stability-level-invalid", new, ctx, f"{owner}x-stability-level {raw_after!r} is not one of "
                    f"{', '.join(STABILITY_LEVELS)}", key="x-stability-level")
         return
     if old is None:
@@ -116,4 +117,4 @@ def stability_changes(walk: Walk, old: At | None, new: At, ctx: Context) -> None
         return
     kind = "stability-decreased" if STABILITY_LEVELS.index(after) < STABILITY_LEVELS.index(before) \
         else "stability-increased"
-    walk.added(kind, new, ctx, f"x-stability-level changed from {before} to {after}", key="x-stability-level")
+    walk.added(kind, new, ctx, f"{owner}x-stability-level changed from {before} to {after}", key="x-stability-level")
