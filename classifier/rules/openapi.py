@@ -145,6 +145,7 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "link-removed": lambda f: "OAS411",
     "link-added": lambda f: "OAS412",
     "link-changed": lambda f: "OAS413",
+    "response-header-serialization-changed": lambda f: "OAS414",
     "property-added": _property_added,
     "property-removed": _property_removed,
     "property-required-changed": _property_required,
@@ -199,7 +200,7 @@ AUTH_NARROWING_KINDS = frozenset({
 
 RETIRED = frozenset({"OAS109", "OAS110", "OAS112", "OAS527", "OAS532"})
 EMITS = frozenset(
-    {f"OAS{n}" for n in (*range(101, 117), *range(201, 212), *range(301, 308), *range(401, 414),
+    {f"OAS{n}" for n in (*range(101, 117), *range(201, 212), *range(301, 308), *range(401, 415),
                          *range(501, 546), *range(601, 610), *range(701, 714))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
 ) - RETIRED

@@ -253,6 +253,11 @@ def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
             if was != now:
                 walk.added("response-header-required-changed", header, sub,
                            f"response header '{name}' became {'required' if now else 'optional'}", required=now)
+            for keyword in ("style", "explode"):
+                if old_header.get(keyword) != header.get(keyword):
+                    walk.added("response-header-serialization-changed", header, sub,
+                               f"response header '{name}' {keyword} changed from {old_header.get(keyword)} to "
+                               f"{header.get(keyword)}", key=keyword)
             old_schema, new_schema = _param_schema(old_header), _param_schema(header)
             if old_schema is not None and new_schema is not None:
                 located = sub.located(f"{ctx.where} header '{name}'")
