@@ -11,6 +11,7 @@ file exists: a repository without one pays nothing for it.
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from dataclasses import dataclass, field
@@ -99,6 +100,8 @@ class Config:
     waivers: tuple[Waiver, ...] = ()
     files: FilesConfig = FilesConfig()
     table: Mapping[str, Any] = field(default_factory=dict)
+    # The day date-dependent rules (x-sunset) are judged against; None means the wall clock.
+    today: datetime.date | None = None
 
 
 def load_config(top: Path, explicit: Path | None = None) -> Config:

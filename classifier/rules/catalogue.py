@@ -85,7 +85,8 @@ RULES: tuple[Rule, ...] = (
          "An operation that was not deprecated was removed.",
          "{where}: {what}"),
     Rule("OAS102", "deprecated-operation-removed", "openapi", _NB, _ERR,
-         "An operation that was deprecated (and whose `x-sunset` date, if any, has passed) was removed.",
+         "An operation that was deprecated (and whose `x-sunset` date, if any, has passed on the run's "
+         "reference date) was removed.",
          "{where}: {what}"),
     Rule("OAS103", "operation-removed-before-sunset", "openapi", _BRK, _ERR,
          "A deprecated operation was removed before the date in its `x-sunset`.",
@@ -108,20 +109,34 @@ RULES: tuple[Rule, ...] = (
          "3.x document nor referenced by one.",
          "{where}: {what}"),
     Rule("OAS109", "operation-id-changed", "openapi", _BRK, _WARN,
-         "An operation's `operationId` changed.",
-         "{where}: {what}"),
+         "An operation's `operationId` changed (judged breaking; retired: the operation itself is unchanged "
+         "on the wire).",
+         "{where}: {what}", status="removed", replaced_by="OAS116"),
     Rule("OAS110", "server-removed", "openapi", _BRK, _ERR,
-         "A server URL listed in the document's top-level `servers` was removed.",
-         "{where}: {what}"),
+         "A server URL listed in the document's top-level `servers` was removed (judged breaking; retired: "
+         "server URLs are deployment metadata).",
+         "{where}: {what}", status="removed", replaced_by="OAS114"),
     Rule("OAS111", "server-added", "openapi", _ADD, _ERR,
          "A server URL was added to the document's top-level `servers`.",
          "{where}: {what}"),
     Rule("OAS112", "operation-server-removed", "openapi", _BRK, _ERR,
-         "A server URL an operation is called on (its own or its path's `servers`, which override the "
-         "document's) was removed.",
-         "{where}: {what}"),
+         "A server URL an operation is called on was removed (judged breaking; retired: server URLs are "
+         "deployment metadata).",
+         "{where}: {what}", status="removed", replaced_by="OAS115"),
     Rule("OAS113", "operation-server-added", "openapi", _ADD, _ERR,
          "An operation can be called on a new server URL (its own or its path's `servers`).",
+         "{where}: {what}"),
+    Rule("OAS114", "server-url-removed", "openapi", _NB, _ERR,
+         "A server URL listed in the document's top-level `servers` was removed. Server URLs say where an "
+         "API is deployed, not what it accepts or returns: clients are configured with their own base URL.",
+         "{where}: {what}"),
+    Rule("OAS115", "operation-server-url-removed", "openapi", _NB, _ERR,
+         "A server URL an operation is called on (its own or its path's `servers`, which override the "
+         "document's) was removed; deployment metadata, like OAS114.",
+         "{where}: {what}"),
+    Rule("OAS116", "operation-id-updated", "openapi", _NB, _ERR,
+         "An operation's `operationId` was changed, set or removed. Requests and responses are the same on "
+         "the wire; generated client method names and links by `operationId` follow it.",
          "{where}: {what}"),
     Rule("OAS201", "required-parameter-added", "openapi", _BRK, _ERR,
          "A new required parameter (or a new path parameter) was added to an operation.",
@@ -142,7 +157,7 @@ RULES: tuple[Rule, ...] = (
          "A required parameter became optional.",
          "{where}: {what}"),
     Rule("OAS207", "parameter-serialization-changed", "openapi", _BRK, _ERR,
-         "A parameter's `style`, `explode`, `allowReserved` or `allowEmptyValue` changed.",
+         "A parameter's `style`, `explode` or `allowReserved` changed.",
          "{where}: {what}"),
     Rule("OAS208", "webhook-parameter-removed", "openapi", _BRK, _ERR,
          "A parameter the API sends with a webhook or callback request was removed; receivers may "
@@ -217,6 +232,9 @@ RULES: tuple[Rule, ...] = (
     Rule("OAS413", "response-link-changed", "openapi", _BRK, _ERR,
          "A response link's target operation, parameters, request body or server changed.",
          "{where}: {what}"),
+    Rule("OAS414", "response-header-serialization-changed", "openapi", _BRK, _ERR,
+         "A response header's `style` or `explode` changed: clients split and parse its value the old way.",
+         "{where}: {what}"),
     Rule("OAS501", "required-request-property-added", "openapi", _BRK, _ERR,
          "A request body schema gained a new required property.",
          "{where}: {what}"),
@@ -279,7 +297,9 @@ RULES: tuple[Rule, ...] = (
          "{where}: {what}"),
     Rule("OAS520", "request-constraint-tightened", "openapi", _BRK, _ERR,
          "A request value's constraint got stricter: a smaller maximum or maxLength, a larger minimum, a "
-         "new enum, a new pattern, `additionalProperties: false`, `uniqueItems`, a stricter multipleOf...",
+         "new enum or const, a new pattern, `additionalProperties: false`, `uniqueItems`, a stricter "
+         "multipleOf, a new `oneOf`/`anyOf` or `allOf` part, `contains`, `if`/`then`/`else`, "
+         "`dependentRequired`, `propertyNames`, `unevaluatedProperties`, `allowEmptyValue` turned off...",
          "{where}: {what}"),
     Rule("OAS521", "request-constraint-relaxed", "openapi", _ADD, _ERR,
          "A request value's constraint got looser: the server accepts more values than before.",
@@ -292,22 +312,26 @@ RULES: tuple[Rule, ...] = (
          "A response value's constraint got stricter: the server returns a subset of what it did.",
          "{where}: {what}"),
     Rule("OAS524", "pattern-changed", "openapi", _BRK, _ERR,
-         "A string's `pattern` was replaced by a different one.",
+         "A request string's `pattern` was replaced by a different one (one that matches every string "
+         "counts as removed).",
          "{where}: {what}"),
     Rule("OAS525", "format-changed", "openapi", _BRK, _ERR,
          "A value's `format` changed (for example `date` to `date-time`, `int32` to `int64`).",
          "{where}: {what}"),
     Rule("OAS526", "request-default-changed", "openapi", _BRK, _ERR,
-         "The default of a request value changed.",
+         "The default of a request parameter changed, was set or was removed: calls that leave the parameter "
+         "out now behave differently. (A default of a request body value is OAS543.)",
          "{where}: {what}"),
     Rule("OAS527", "request-property-became-read-only", "openapi", _BRK, _ERR,
-         "A request property became `readOnly`.",
-         "{where}: {what}"),
+         "A request property became `readOnly` (judged breaking; retired: a read-only value a client still "
+         "sends is ignored, not refused).",
+         "{where}: {what}", status="removed", replaced_by="OAS541"),
     Rule("OAS528", "response-property-became-write-only", "openapi", _BRK, _ERR,
          "A response property became `writeOnly`: it is no longer returned.",
          "{where}: {what}"),
     Rule("OAS529", "response-variant-added", "openapi", _BRK, _ERR,
-         "A response `oneOf`/`anyOf` gained a variant.",
+         "A response `oneOf` gained a variant (or a response value became one variant of a union): a client "
+         "may receive a shape it does not know.",
          "{where}: {what}"),
     Rule("OAS530", "request-variant-removed", "openapi", _BRK, _ERR,
          "A request `oneOf`/`anyOf` lost a variant.",
@@ -316,8 +340,9 @@ RULES: tuple[Rule, ...] = (
          "A request `oneOf`/`anyOf` gained a variant, or a response one lost a variant.",
          "{where}: {what}"),
     Rule("OAS532", "discriminator-changed", "openapi", _BRK, _ERR,
-         "A `discriminator` (its property name or mapping) changed.",
-         "{where}: {what}"),
+         "A `discriminator` (its property name or mapping) changed (judged breaking; retired: the variants "
+         "themselves are compared, the discriminator only helps pick one).",
+         "{where}: {what}", status="removed", replaced_by="OAS542"),
     Rule("OAS533", "response-extensible-enum-value-added", "openapi", _NB, _ERR,
          "A response enum declared extensible (`x-extensible-enum`) gained a value.",
          "{where}: {what}"),
@@ -340,6 +365,30 @@ RULES: tuple[Rule, ...] = (
          "The `not` schema of a request or response schema changed, so it excludes a different set of "
          "values; judged breaking because the new set is not proven to be only narrower (requests) or "
          "wider (responses).",
+         "{where}: {what}"),
+    Rule("OAS540", "response-pattern-changed", "openapi", _NB, _ERR,
+         "A response string's `pattern` was replaced or removed. A pattern documents what the server "
+         "sends; clients do not validate responses against it.",
+         "{where}: {what}"),
+    Rule("OAS541", "request-property-marked-read-only", "openapi", _NB, _ERR,
+         "A request property became `readOnly`: clients SHOULD NOT send it any more, and a value still "
+         "sent is ignored; a required one is no longer required in requests.",
+         "{where}: {what}"),
+    Rule("OAS542", "discriminator-updated", "openapi", _NB, _ERR,
+         "A `discriminator` (its property name or mapping) was added, removed or changed. The variants it "
+         "selects between are compared on their own; the discriminator is a hint for picking one.",
+         "{where}: {what}"),
+    Rule("OAS543", "request-property-default-changed", "openapi", _NB, _ERR,
+         "The documented default of a request body value changed: what the server assumes when a client "
+         "leaves the value out.",
+         "{where}: {what}"),
+    Rule("OAS544", "request-all-of-part-removed", "openapi", _BRK, _WARN,
+         "A request schema lost an `allOf` part. The description accepts more, but the server may still "
+         "enforce what the part said; the merged comparison reports each property separately.",
+         "{where}: {what}"),
+    Rule("OAS545", "response-any-of-variant-added", "openapi", _NB, _ERR,
+         "A response `anyOf` gained a variant: values may match several shapes, and clients read the one "
+         "they know. (A `oneOf` variant added to a response is OAS529.)",
          "{where}: {what}"),
     Rule("OAS601", "security-alternative-removed", "openapi", _BRK, _ERR,
          "An operation no longer accepts one of its alternative security requirements.",
@@ -391,6 +440,29 @@ RULES: tuple[Rule, ...] = (
     Rule("OAS707", "property-removed-before-sunset", "openapi", _BRK, _ERR,
          "A deprecated schema property was removed before the date in its `x-sunset`.",
          "{where}: {what}"),
+    Rule("OAS708", "stability-decreased", "openapi", _BRK, _ERR,
+         "An operation's or schema property's `x-stability-level` was lowered (`stable` > `beta` > `alpha` > "
+         "`draft`; without one it is `stable`): it withdraws a compatibility promise clients rely on.",
+         "{where}: {what}"),
+    Rule("OAS709", "stability-increased", "openapi", _NB, _ERR,
+         "An operation's or schema property's `x-stability-level` was raised: it now promises more.",
+         "{where}: {what}"),
+    Rule("OAS710", "stability-level-invalid", "openapi", _BRK, _ERR,
+         "An operation's or schema property's `x-stability-level` was set to a value that is not `draft`, "
+         "`alpha`, `beta` or `stable`, so what it promises cannot be read.",
+         "{where}: {what}"),
+    Rule("OAS711", "unstable-operation-changed", "openapi", _NB, _ERR,
+         "A `draft` or `alpha` operation (by its `x-stability-level` at the base) changed or was removed: "
+         "such operations promise no compatibility.",
+         "{where}: {what}"),
+    Rule("OAS712", "sunset-removed", "openapi", _BRK, _ERR,
+         "The `x-sunset` of an operation, parameter or property that is still deprecated was deleted: "
+         "clients lose the date they planned their migration by.",
+         "{where}: {what}"),
+    Rule("OAS713", "sunset-invalid", "openapi", _BRK, _ERR,
+         "An `x-sunset` was set or changed to a value that is not a date (`YYYY-MM-DD` or an RFC 3339 "
+         "date-time).",
+         "{where}: {what}"),
     Rule("OAS801", "envelope-changed", "openapi", _BRK, _ERR,
          "The response envelope changed shape: a top-level property of an envelope body (one with `data`, "
          "`error` or `meta`, or a configured envelope schema) was added, removed, made optional or "
@@ -410,8 +482,9 @@ RULES: tuple[Rule, ...] = (
          " default).",
          "{where}: {what} (idempotency contract)"),
     Rule("OAS805", "auth-contract-changed", "openapi", _BRK, _ERR,
-         "The auth contract changed: an operation's security requirements or a security scheme changed in "
-         "any way.",
+         "The auth contract narrowed: an operation now requires authentication, drops an accepted security "
+         "alternative or needs more scopes, or a security scheme it names was removed or changed how "
+         "credentials are passed. Relaxations (an alternative added, fewer scopes) are not.",
          "{where}: {what} (auth contract)"),
     Rule("OAS806", "signature-header-changed", "openapi", _BRK, _ERR,
          "A signature header (`X-Signature` by default), as a request parameter or a response header, was "

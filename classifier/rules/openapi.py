@@ -10,7 +10,6 @@ also yields that class's own rule.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -31,6 +30,13 @@ def _constraint(f: Mapping[str, Any]) -> str:
     if f["direction"] == "request":
         return "OAS521" if f["way"] == "relaxed" else "OAS520"
     return "OAS523" if f["way"] == "tightened" else "OAS522"
+
+
+def _pattern(f: Mapping[str, Any]) -> str:
+    """Patterns bind what a server accepts; in a response they only describe what it sends."""
+    if f["direction"] == "request":
+        return {"tightened": "OAS520", "relaxed": "OAS521"}.get(f["way"], "OAS524")
+    return "OAS523" if f["way"] == "tightened" else "OAS540"
 
 
 def _nullable(f: Mapping[str, Any]) -> str:
@@ -54,7 +60,8 @@ def _property_added(f: Mapping[str, Any]) -> str:
 
 
 def _before_sunset(f: Mapping[str, Any]) -> bool:
-    return bool(f.get("sunset")) and str(f["sunset"]) > datetime.date.today().isoformat()
+    # Judged by the surface against the run's reference date.
+    return bool(f.get("before_sunset"))
 
 
 def _parameter_removed(f: Mapping[str, Any]) -> str:
@@ -89,6 +96,20 @@ def _property_required(f: Mapping[str, Any]) -> str:
     return "OAS510" if f["required"] else "OAS509"
 
 
+def _default(f: Mapping[str, Any]) -> str:
+    """A parameter's default is part of the call; a body value's default describes the server (oasdiff's levels)."""
+    if f["direction"] == "request":
+        return "OAS526" if f.get("parameter") else "OAS543"
+    return "OAS534"
+
+
+def _variant_added(f: Mapping[str, Any]) -> str:
+    if f["direction"] == "request":
+        return "OAS531"
+    # A response anyOf lets a value match several shapes; clients read what they know (oasdiff, openapi-diff).
+    return "OAS545" if f.get("union") == "anyOf" else "OAS529"
+
+
 def _enum_added(f: Mapping[str, Any]) -> str:
     if f["direction"] == "request":
         return "OAS517"
@@ -102,10 +123,10 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "spec-added": lambda f: "OAS106",
     "no-contract-change": lambda f: "OAS107",
     "not-openapi": lambda f: "OAS108",
-    "operation-id-changed": lambda f: "OAS109",
-    "server-removed": lambda f: "OAS110",
+    "operation-id-changed": lambda f: "OAS116",
+    "server-removed": lambda f: "OAS114",
     "server-added": lambda f: "OAS111",
-    "operation-server-removed": lambda f: "OAS112",
+    "operation-server-removed": lambda f: "OAS115",
     "operation-server-added": lambda f: "OAS113",
     "parameter-added": _parameter_added,
     "parameter-removed": _parameter_removed,
@@ -124,6 +145,7 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "link-removed": lambda f: "OAS411",
     "link-added": lambda f: "OAS412",
     "link-changed": lambda f: "OAS413",
+    "response-header-serialization-changed": lambda f: "OAS414",
     "property-added": _property_added,
     "property-removed": _property_removed,
     "property-required-changed": _property_required,
@@ -133,13 +155,14 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "enum-values-removed": _by_direction("OAS516", "OAS519"),
     "enum-values-added": _enum_added,
     "constraint-changed": _constraint,
-    "pattern-changed": lambda f: "OAS524",
+    "pattern-changed": _pattern,
     "format-changed": lambda f: "OAS525",
-    "default-changed": _by_direction("OAS526", "OAS534"),
-    "property-access-narrowed": _by_direction("OAS527", "OAS528"),
-    "variant-added": _by_direction("OAS531", "OAS529"),
+    "default-changed": _default,
+    "property-access-narrowed": _by_direction("OAS541", "OAS528"),
+    "variant-added": _variant_added,
     "variant-removed": _by_direction("OAS530", "OAS531"),
-    "discriminator-changed": lambda f: "OAS532",
+    "discriminator-changed": lambda f: "OAS542",
+    "all-of-part-removed": lambda f: "OAS544" if f["direction"] == "request" else None,
     "not-added": _by_direction("OAS535", "OAS538"),
     "not-removed": _by_direction("OAS536", "OAS537"),
     "not-changed": lambda f: "OAS539",
@@ -156,6 +179,12 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "parameter-deprecated": lambda f: "OAS702",
     "property-deprecated": lambda f: "OAS703",
     "sunset-brought-forward": lambda f: "OAS704",
+    "stability-decreased": lambda f: "OAS708",
+    "stability-increased": lambda f: "OAS709",
+    "stability-level-invalid": lambda f: "OAS710",
+    "unstable-operation-changed": lambda f: "OAS711",
+    "sunset-removed": lambda f: "OAS712",
+    "sunset-invalid": lambda f: "OAS713",
 }
 
 CONTRACT_RULES = {"envelope": "OAS801", "pagination": "OAS802", "auth": "OAS805", "signature": "OAS806"}
@@ -163,12 +192,18 @@ IDEMPOTENCY_HEADER_KINDS = frozenset(
     {"parameter-added", "parameter-removed", "parameter-required-changed", "parameter-serialization-changed"}
 )
 IDEMPOTENCY_STATUS_KINDS = frozenset({"response-added", "response-removed"})
+# The auth contract is broken only by what turns away a client that worked.
+AUTH_NARROWING_KINDS = frozenset({
+    "security-alternative-removed", "security-required", "security-scopes-added", "security-scheme-changed",
+    "security-scheme-removed",
+})
 
+RETIRED = frozenset({"OAS109", "OAS110", "OAS112", "OAS527", "OAS532"})
 EMITS = frozenset(
-    {f"OAS{n}" for n in (*range(101, 114), *range(201, 212), *range(301, 308), *range(401, 414),
-                         *range(501, 540), *range(601, 610), *range(701, 708))}
+    {f"OAS{n}" for n in (*range(101, 117), *range(201, 212), *range(301, 308), *range(401, 415),
+                         *range(501, 546), *range(601, 610), *range(701, 714))}
     | set(CONTRACT_RULES.values()) | {"OAS803", "OAS804"}
-)
+) - RETIRED
 
 
 def check(changes: Iterable[Change]) -> Iterator[tuple[str, Change]]:
@@ -187,5 +222,8 @@ def contract_rules(change: Change) -> Iterator[str]:
                 yield "OAS803"
             elif change.kind in IDEMPOTENCY_STATUS_KINDS:
                 yield "OAS804"
+        elif contract == "auth":
+            if change.kind in AUTH_NARROWING_KINDS:
+                yield CONTRACT_RULES[contract]
         elif contract in CONTRACT_RULES:
             yield CONTRACT_RULES[contract]

@@ -27,7 +27,7 @@ class OpenAPISurface:
     name = "openapi"
 
     def __init__(self, config: Config) -> None:
-        self.config: OpenAPIConfig = parse_openapi_config(config.table)
+        self.config: OpenAPIConfig = parse_openapi_config(config.table, config.today)
 
     def is_spec(self, path: str | None) -> bool:
         return path is not None and match_any(path, self.config.paths)

@@ -105,7 +105,7 @@ class SpecComparison:
                 hint="validate both revisions with an OpenAPI validator (e.g. `openapi-spec-validator`)",
             ) from None
         if walk.changes:
-            yield from walk.changes.values()
+            yield from walk.findings()
         elif self.pair.status != SPEC_OF_COMPANION and self.pair.base_blob != self.pair.head_blob:
             yield _file_change(self.pair, "no-contract-change", "changed without any contract change")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,14 +33,16 @@ class OpenAPIConfig:
     auth_security: bool = True
     signature_headers: tuple[str, ...] = DEFAULT_SIGNATURE_HEADERS
     cache_dir: str | None = None
+    # The day x-sunset dates are judged against (the run's reference date); None: the wall clock.
+    today: datetime.date | None = None
 
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1_000_000)
 
 
-def parse_openapi_config(table: Mapping[str, Any]) -> OpenAPIConfig:
-    """Build the config from the (already schema-validated) ``openapi`` table."""
+def parse_openapi_config(table: Mapping[str, Any], today: datetime.date | None = None) -> OpenAPIConfig:
+    """Build the config from the (already schema-validated) ``openapi`` table and the run's reference date."""
     section = table.get("openapi", {})
     envelope = section.get("envelope", {})
     pagination = section.get("pagination", {})
@@ -59,4 +62,5 @@ def parse_openapi_config(table: Mapping[str, Any]) -> OpenAPIConfig:
         auth_security=bool(auth.get("security", defaults.auth_security)),
         signature_headers=tuple(auth.get("signature_headers", defaults.signature_headers)),
         cache_dir=section.get("cache_dir"),
+        today=today,
     )

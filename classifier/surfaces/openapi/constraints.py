@@ -2,7 +2,9 @@
 
 Every keyword change is reduced to ``tightened`` (fewer values valid),
 ``relaxed`` (more values valid) or ``changed`` (neither contains the other);
-the rules judge that against the direction. Enums report their values.
+the rules judge that against the direction. Enums (and ``const``, a one-value
+enum) report their values; patterns report their own kind, because a changed
+pattern is judged apart from other constraints.
 """
 
 from __future__ import annotations
@@ -11,9 +13,15 @@ from typing import Any
 
 from classifier.surfaces.openapi.walk import Context, Walk
 
-UPPER = ("maxLength", "maximum", "maxItems", "maxProperties")
-LOWER = ("minLength", "minimum", "minItems", "minProperties")
+UPPER = ("maxLength", "maximum", "maxItems", "maxProperties", "maxContains")
+LOWER = ("minLength", "minimum", "minItems", "minProperties", "minContains")
 EXCLUSIVE = {"exclusiveMaximum": "upper", "exclusiveMinimum": "lower"}
+# Keywords that say how to read a value: any change to them changes what a value means.
+INTERPRETATION = ("contentMediaType", "contentEncoding")
+COMPARED = (*UPPER, *LOWER, *EXCLUSIVE, "multipleOf", "uniqueItems", "additionalProperties", "dependentRequired",
+            *INTERPRETATION)
+# Patterns every string matches: setting one of them constrains nothing.
+MATCH_ALL = frozenset({"", ".*", "^.*$", "^.*", ".*$", "^(.*)$", "(.*)", "[\\s\\S]*", "^[\\s\\S]*$", ".*?"})
 MISSING = object()
 
 
@@ -22,23 +30,44 @@ def compare_keywords(walk: Walk, old: Any, new: Any, ctx: Context) -> None:
     before, after = old.keywords, new.keywords
     label = ctx.label()
     _enum(walk, new, before, after, ctx, label)
-    for keyword in (*UPPER, *LOWER, *EXCLUSIVE, "multipleOf", "uniqueItems", "additionalProperties", "const"):
+    for keyword in COMPARED:
         a, b = before.get(keyword, MISSING), after.get(keyword, MISSING)
         if _same(a, b) or keyword == "additionalProperties" and isinstance(a, dict) and isinstance(b, dict):
             continue  # two additionalProperties schemas are compared as schemas, by the walk
         way = movement(keyword, a, b)
-        walk.added("constraint-changed", new.at, ctx, f"{label} {keyword} {_describe(a, b)}",
-                   key=keyword, keyword=keyword, way=way)
-    for keyword in ("pattern", "format"):
-        a, b = before.get(keyword, MISSING), after.get(keyword, MISSING)
-        if a == b:
-            continue
-        kind = f"{keyword}-changed" if a is not MISSING and b is not MISSING else "constraint-changed"
+        # A keyword set to its default is compared as absent, and described as written.
+        shown = _describe(old.at.get(keyword, MISSING) if a is MISSING else a,
+                          new.at.get(keyword, MISSING) if b is MISSING else b)
+        walk.added("constraint-changed", new.at, ctx, f"{label} {keyword} {shown}", key=keyword, keyword=keyword,
+                   way=way)
+    _pattern(walk, new, before.get("pattern", MISSING), after.get("pattern", MISSING), ctx, label)
+    a, b = before.get("format", MISSING), after.get("format", MISSING)
+    if a != b:
+        kind = "format-changed" if a is not MISSING and b is not MISSING else "constraint-changed"
         way = "tightened" if a is MISSING else "relaxed" if b is MISSING else "changed"
-        walk.added(kind, new.at, ctx, f"{label} {keyword} {_describe(a, b)}", key=keyword, keyword=keyword, way=way)
+        walk.added(kind, new.at, ctx, f"{label} format {_describe(a, b)}", key="format", keyword="format", way=way)
     a, b = before.get("default", MISSING), after.get("default", MISSING)
-    if a is not MISSING and b is not MISSING and not _same(a, b):
-        walk.added("default-changed", new.at, ctx, f"{label} default {_describe(a, b)}")
+    # A parameter's default is what the server assumes when it is left out: setting or removing one counts too.
+    if (a is not MISSING and b is not MISSING or ctx.parameter) and not _same(a, b):
+        walk.added("default-changed", new.at, ctx, f"{label} default {_describe(a, b)}", parameter=ctx.parameter)
+
+
+def _pattern(walk: Walk, new: Any, a: Any, b: Any, ctx: Context, label: str) -> None:
+    """A pattern set, removed, replaced, or widened to match every string."""
+    if a == b:
+        return
+    was, now = _effective_pattern(a), _effective_pattern(b)
+    if was is MISSING and now is MISSING:
+        return  # one spelling of "any string" for another
+    way = "tightened" if was is MISSING else "relaxed" if now is MISSING else "changed"
+    what = f"{label} pattern {_describe(a, b)}"
+    if now is MISSING and b is not MISSING:
+        what += " (matches every string)"
+    walk.added("pattern-changed", new.at, ctx, what, key="pattern", keyword="pattern", way=way)
+
+
+def _effective_pattern(value: Any) -> Any:
+    return MISSING if value is MISSING or isinstance(value, str) and value in MATCH_ALL else value
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -69,6 +98,10 @@ def movement(keyword: str, a: Any, b: Any) -> str:
         return _openness_change(_openness(a), _openness(b))
     if keyword == "uniqueItems":
         return _boolish(a is not True, b is not True)
+    if keyword in INTERPRETATION:
+        return "changed"
+    if keyword == "dependentRequired":
+        return _dependencies(a, b)
     if a is MISSING:
         return "tightened"
     if b is MISSING:
@@ -81,6 +114,20 @@ def movement(keyword: str, a: Any, b: Any) -> str:
         smaller_is_tighter = keyword in UPPER
         return "tightened" if (b < a) == smaller_is_tighter else "relaxed"
     return "changed"
+
+
+def _dependencies(a: Any, b: Any) -> str:
+    """More names required alongside a property narrows; fewer widens."""
+    before, after = _pairs(a), _pairs(b)
+    if before <= after:
+        return "tightened"
+    return "relaxed" if after <= before else "changed"
+
+
+def _pairs(value: Any) -> set[tuple[str, str]]:
+    if not isinstance(value, dict):
+        return set()
+    return {(str(name), str(other)) for name, others in value.items() if isinstance(others, list) for other in others}
 
 
 def _openness(value: Any) -> int:
@@ -110,26 +157,38 @@ def _enum(walk: Walk, new: Any, before: dict[str, Any], after: dict[str, Any], c
     old_values, new_values = _values(before), _values(after)
     if old_values is None and new_values is None:
         return
+    keyword = _enum_keyword(after if new_values is not None else before)
     if old_values is None or new_values is None:
         way = "tightened" if old_values is None else "relaxed"
-        walk.added("constraint-changed", new.at, ctx, f"{label} enum {'added' if old_values is None else 'removed'}",
-                   key="enum", keyword="enum", way=way)
+        walk.added("constraint-changed", new.at, ctx, f"{label} {keyword} {'added' if old_values is None else 'removed'}",
+                   key="enum", keyword=keyword, way=way)
         return
     extensible = after.get("x-extensible-enum") is True or (
         "enum" not in after and isinstance(after.get("x-extensible-enum"), list))
-    removed = [v for v in old_values if v not in new_values]
-    added = [v for v in new_values if v not in old_values]
+    removed = [v for v in old_values if not _member(v, new_values)]
+    added = [v for v in new_values if not _member(v, old_values)]
     if removed:
-        walk.added("enum-values-removed", new.at, ctx, f"{label} enum lost {_list(removed)}", values=_list(removed))
+        walk.added("enum-values-removed", new.at, ctx, f"{label} {keyword} lost {_list(removed)}", values=_list(removed))
     if added:
-        walk.added("enum-values-added", new.at, ctx, f"{label} enum gained {_list(added)}", values=_list(added),
+        walk.added("enum-values-added", new.at, ctx, f"{label} {keyword} gained {_list(added)}", values=_list(added),
                    extensible=extensible)
+
+
+def _enum_keyword(keywords: dict[str, Any]) -> str:
+    return "const" if "const" in keywords and "enum" not in keywords else "enum"
+
+
+def _member(value: Any, values: list[Any]) -> bool:
+    # 1 and 1.0 are the same value; True and 1 are not.
+    return any(_same(value, other) for other in values)
 
 
 def _values(keywords: dict[str, Any]) -> list[Any] | None:
     values = keywords.get("enum")
     if isinstance(values, list):
         return [v for v in values if v is not None]
+    if "const" in keywords:
+        return [keywords["const"]] if keywords["const"] is not None else []
     extensible = keywords.get("x-extensible-enum")
     return list(extensible) if isinstance(extensible, list) else None
 

@@ -19,8 +19,16 @@ from classifier.surfaces.openapi.diff_security import (
     diff_operation_security,
     diff_security_schemes,
 )
+from classifier.surfaces.openapi.lifecycle import (
+    promises_nothing,
+    removal_fields,
+    stability,
+    stability_changes,
+    sunset,
+    sunset_changes,
+)
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.walk import Context, Walk, sunset, sunset_moved
+from classifier.surfaces.openapi.walk import Context, Walk
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE_PARAM = re.compile(r"\{[^}/]*\}")
@@ -44,7 +52,9 @@ def diff_spec(walk: Walk) -> None:
         _removed(walk, before[key])
     for key in sorted(after.keys() - before.keys()):
         op = after[key]
-        walk.added("operation-added", op.op, Context(op.label, subject=op.label), "operation added")
+        ctx = Context(op.label, subject=op.label)
+        walk.added("operation-added", op.op, ctx, "operation added")
+        stability_changes(walk, None, op.op, ctx)
     for key in sorted(before.keys() & after.keys()):
         diff_operation(walk, before[key], after[key])
     diff_security_schemes(walk)
@@ -129,8 +139,11 @@ def _collect(resolver: Resolver, holder: At, prefix: str, outbound: bool, found:
 
 def _removed(walk: Walk, op: Operation) -> None:
     ctx = Context(op.label, subject=op.label)
-    walk.removed("operation-removed", op.op, ctx, "operation removed",
-                 deprecated=op.op.get("deprecated") is True, sunset=sunset(op.op))
+    if promises_nothing(op.op):
+        walk.removed("unstable-operation-changed", op.op, ctx,
+                     f"operation removed (x-stability-level {stability(op.op)}: no compatibility promise)")
+        return
+    walk.removed("operation-removed", op.op, ctx, "operation removed", **removal_fields(walk, op.op))
 
 
 def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
@@ -139,7 +152,29 @@ def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
             and walk.same(old.item.child("servers"), new.item.child("servers")) \
             and walk.same(_security(walk.base), _security(walk.head)):
         return
+    walk.start_operation(new.label)
     ctx = Context(new.label, subject=new.label, outbound=new.outbound)
+    stability_changes(walk, old.op, new.op, ctx)
+    if promises_nothing(old.op):
+        _unstable(walk, old, new, ctx)
+        return
+    _compare_operation(walk, old, new, ctx)
+
+
+def _unstable(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
+    """A draft or alpha operation: compared apart, and reported as one change that breaks no promise."""
+    scratch = Walk(walk.config, walk.base, walk.head)
+    scratch.unchanged, scratch.memo = walk.unchanged, walk.memo
+    scratch.start_operation(new.label)
+    _compare_operation(scratch, old, new, ctx)
+    if scratch.changes:
+        count = len(scratch.changes)
+        walk.added("unstable-operation-changed", new.op, ctx,
+                   f"operation changed ({count} change{'s' if count > 1 else ''}; x-stability-level "
+                   f"{stability(old.op)}: no compatibility promise)")
+
+
+def _compare_operation(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
     _lifecycle(walk, old, new, ctx)
     diff_parameters(walk, old, new, ctx)
     diff_request_body(walk, old.op.child("requestBody"), new.op.child("requestBody"), new.op, ctx)
@@ -155,7 +190,7 @@ def _security(resolver: Resolver) -> At | None:
 def _lifecycle(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
     if old.op.get("deprecated") is not True and new.op.get("deprecated") is True:
         walk.added("operation-deprecated", new.op, ctx, "operation deprecated", sunset=sunset(new.op))
-    sunset_moved(walk, old.op, new.op, ctx, "")
+    sunset_changes(walk, old.op, new.op, ctx, "")
     old_id, new_id = old.op.get("operationId"), new.op.get("operationId")
     if old_id is not None and old_id != new_id:
         walk.added("operation-id-changed", new.op, ctx, f"operationId changed from {old_id!r} to {new_id!r}")

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from classifier.surfaces.openapi.diff_links import diff_links
 from classifier.surfaces.openapi.diff_schema import diff_schema
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.walk import (
-    Context,
-    Walk,
-    sunset,
-    sunset_moved,
-    sunset_note,
-)
+from classifier.surfaces.openapi.lifecycle import removal_fields, sunset_changes, sunset_note
+from classifier.surfaces.openapi.walk import Context, Walk
 
 if TYPE_CHECKING:
     from classifier.surfaces.openapi.diff_ops import Operation
 
-SERIALIZATION = ("style", "explode", "allowReserved", "allowEmptyValue")
+SERIALIZATION = ("style", "explode", "allowReserved")
+# Methods whose request body has no defined meaning (RFC 9110): an optional one without a schema promised nothing.
+BODILESS_METHODS = frozenset({"get", "head"})
 _TEMPLATE_PARAM = re.compile(r"\{([^}/]*)\}")
 
 
@@ -69,12 +67,13 @@ def diff_parameters(walk: Walk, old: Operation, new: Operation, ctx: Context) ->
         param = after.get(key) or before[key]
         name = str(param.get("name"))
         # A webhook's or callback's parameters are sent by the API: judged like a response.
-        sub = Context(ctx.where, ctx.body_direction("request"), "", f"{ctx.subject}|param:{key[0]}:{key[1]}")
+        sub = Context(ctx.where, ctx.body_direction("request"), "", f"{ctx.subject}|param:{key[0]}:{key[1]}",
+                      parameter=True)
         sub = sub.with_contract(_param_contract(walk, key[0], name))
         label = f"{key[0]} parameter '{name}'"
         if key not in after:
             walk.removed("parameter-removed", param, sub, f"{label} removed{sunset_note(param)}",
-                         deprecated=param.get("deprecated") is True, sunset=sunset(param))
+                         **removal_fields(walk, param))
         elif key not in before:
             walk.added("parameter-added", param, sub, f"{label} added",
                        required=param.get("required") is True or key[0] == "path")
@@ -91,12 +90,34 @@ def _parameter_pair(walk: Walk, old: At, new: At, ctx: Context, label: str) -> N
         if old.get(keyword) != new.get(keyword):
             walk.added("parameter-serialization-changed", new, ctx,
                        f"{label} {keyword} changed from {old.get(keyword)} to {new.get(keyword)}", key=keyword)
+    _empty_value(walk, old, new, ctx, label)
     if old.get("deprecated") is not True and new.get("deprecated") is True:
         walk.added("parameter-deprecated", new, ctx, f"{label} deprecated")
-    sunset_moved(walk, old, new, ctx, label)
+    sunset_changes(walk, old, new, ctx, label)
     old_schema, new_schema = _param_schema(old), _param_schema(new)
     if old_schema is not None and new_schema is not None:
-        diff_schema(walk, old_schema, new_schema, ctx.located(f"{ctx.where} {label}"))
+        sub = ctx.located(f"{ctx.where} {label}")
+        diff_schema(walk, old_schema, new_schema, replace(sub, loose=_as_text(new)))
+
+
+def _empty_value(walk: Walk, old: At, new: At, ctx: Context, label: str) -> None:
+    """``allowEmptyValue``: a query parameter sent with no value (``?flag``) is accepted, or no longer."""
+    was, now = old.get("allowEmptyValue") is True, new.get("allowEmptyValue") is True
+    if was != now:
+        walk.added("constraint-changed", new, ctx, f"{label} allowEmptyValue changed from {was} to {now}",
+                   key="allowEmptyValue", keyword="allowEmptyValue", way="relaxed" if now else "tightened")
+
+
+def _as_text(param: At) -> bool:
+    """Whether a parameter's or header's value travels as text: always, unless described by JSON content."""
+    content = param.get("content")
+    return not (isinstance(content, dict) and content and is_json(str(next(iter(content)))))
+
+
+def is_json(media: str) -> bool:
+    """JSON media types keep `1` and `"1"` apart; every other one carries values as text."""
+    media = media.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def _param_schema(param: At) -> At | None:
@@ -119,7 +140,9 @@ def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: C
         walk.added("request-body-added", body, sub, "request body added", required=body.get("required") is True)
         return
     if new is None:
-        walk.removed("request-body-removed", walk.base.deref(old), sub, "request body removed")
+        removed = walk.base.deref(old)
+        if not _promised_nothing(removed, op):
+            walk.removed("request-body-removed", removed, sub, "request body removed")
         return
     old, new = walk.base.deref(old), walk.head.deref(new)
     was, now = old.get("required") is True, new.get("required") is True
@@ -130,6 +153,17 @@ def diff_request_body(walk: Walk, old: At | None, new: At | None, op: At, ctx: C
              sub.direction)
 
 
+def _promised_nothing(body: At, op: At) -> bool:
+    """An optional body without any schema on a GET or HEAD: removing it takes nothing a client could rely on."""
+    method = op.pointer[-1] if op.pointer else ""
+    if method not in BODILESS_METHODS or body.get("required") is True:
+        return False
+    content = body.get("content")
+    if not isinstance(content, dict):
+        return True
+    return all(not isinstance(media, dict) or media.get("schema") in (None, {}, True) for media in content.values())
+
+
 def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction: str) -> None:
     before = old.value if old is not None and isinstance(old.value, dict) else {}
     after = new.value if new is not None and isinstance(new.value, dict) else {}
@@ -138,11 +172,23 @@ def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction
     for media in sorted(set(after) - set(before)):
         walk.added("media-type-added", new.child(media), ctx, f"media type {media} added", key=media)  # type: ignore[union-attr,arg-type]
     for media in sorted(set(before) & set(after)):
-        old_schema = old.child(media).child("schema")  # type: ignore[union-attr]
-        new_schema = new.child(media).child("schema")  # type: ignore[union-attr]
+        old_schema = _described(old.child(media).child("schema"))  # type: ignore[union-attr]
+        new_schema = _described(new.child(media).child("schema"))  # type: ignore[union-attr]
+        sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True,
+                      loose=not is_json(str(media)))
         if old_schema is not None and new_schema is not None:
-            sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True)
             diff_schema(walk, old_schema, new_schema, sub)
+        elif old_schema is not None or new_schema is not None:
+            # A media type that described no values now does (or the reverse): it accepts or returns fewer, or more.
+            added = new_schema is not None
+            at = new_schema if added else new.child(media)  # type: ignore[union-attr]
+            walk.added("constraint-changed", at, sub, f"schema {'added to' if added else 'removed from'} {media}",  # type: ignore[arg-type]
+                       key="schema", keyword="schema", way="tightened" if added else "relaxed")
+
+
+def _described(schema: At | None) -> At | None:
+    """A media type's schema, or None when it says nothing (absent, ``{}`` or ``true``)."""
+    return None if schema is None or schema.value in ({}, True) else schema
 
 
 def _status_key(status: Any) -> str:
@@ -207,9 +253,15 @@ def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
             if was != now:
                 walk.added("response-header-required-changed", header, sub,
                            f"response header '{name}' became {'required' if now else 'optional'}", required=now)
+            for keyword in ("style", "explode"):
+                if old_header.get(keyword) != header.get(keyword):
+                    walk.added("response-header-serialization-changed", header, sub,
+                               f"response header '{name}' {keyword} changed from {old_header.get(keyword)} to "
+                               f"{header.get(keyword)}", key=keyword)
             old_schema, new_schema = _param_schema(old_header), _param_schema(header)
             if old_schema is not None and new_schema is not None:
-                diff_schema(walk, old_schema, new_schema, sub.located(f"{ctx.where} header '{name}'"))
+                located = sub.located(f"{ctx.where} header '{name}'")
+                diff_schema(walk, old_schema, new_schema, replace(located, loose=_as_text(header)))
 
 
 def _by_lower(resolver: Resolver, holder: At | None) -> dict[str, tuple[str, At]]:

@@ -4,6 +4,11 @@ A request schema says what the server accepts: narrowing it is breaking. A
 response schema says what the server may return: widening it is breaking.
 Each shared component is compared once per direction (and per body-root
 position), which also stops recursive schemas.
+
+Composition is compared by meaning where the spelling changed: a schema
+wrapped into a union (``oneOf: [old, other]``) gained a variant; a union or an
+``allOf`` part added to a schema that had none narrows it, unless it only
+restates the schema.
 """
 
 from __future__ import annotations
@@ -11,17 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from classifier.errors import SourceError
+from classifier.surfaces.openapi.applicators import compare_applicators
 from classifier.surfaces.openapi.constraints import compare_keywords
 from classifier.surfaces.openapi.refs import At
 from classifier.surfaces.openapi.schema import View, variant_key, view
-from classifier.surfaces.openapi.walk import (
-    MAX_SCHEMA_DEPTH,
-    Context,
-    Walk,
-    sunset,
-    sunset_moved,
-    sunset_note,
-)
+from classifier.surfaces.openapi.lifecycle import removal_fields, stability_changes, sunset_changes, sunset_note
+from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
 
 
 def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
@@ -32,25 +32,132 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
             hint="flatten the schema with named components",
         )
     base_ref, head_ref = walk.base.ref_key(base), walk.head.ref_key(head)
+    component = None
     if base_ref is not None and head_ref is not None:
+        if base_ref[1] == head_ref[1]:
+            # A shared component: one finding per component, naming every operation that reaches it.
+            subject = f"{head_ref[0]}#/{'/'.join(head_ref[1])}"
+            component = (subject, ctx.direction)
+            walk.reached(component)
         memo = (base_ref, head_ref, ctx.direction, ctx.root, ctx.contracts)
         if memo in walk.seen:
             return
         walk.seen.add(memo)
-        if base_ref[1] == head_ref[1]:
-            # A shared component: one finding per component, whichever operation reached it first.
+        if component is not None:
             trail = "" if ctx.root else _component_name(head_ref[1])
-            subject = f"{head_ref[0]}#/{'/'.join(head_ref[1])}"
-            ctx = Context(ctx.where, ctx.direction, trail, subject, ctx.contracts, ctx.root, ctx.depth)
+            ctx = Context(ctx.where, ctx.direction, trail, component[0], ctx.contracts, ctx.root, ctx.depth,
+                          parameter=ctx.parameter, loose=ctx.loose)
+    else:
+        # An inline schema reached twice in one operation (through allOf parts merged on several paths)
+        # is compared once: a diamond of merges must not multiply the work.
+        place = (walk.operation, base.doc.path, base.pointer, head.doc.path, head.pointer, ctx.direction, ctx.root,
+                 ctx.contracts)
+        if place in walk.seen:
+            return
+        walk.seen.add(place)
     if walk.same(base, head):
         return
+    if component is None:
+        _compare(walk, base, head, ctx)
+        return
+    walk.owners.append(component)
+    try:
+        _compare(walk, base, head, ctx)
+    finally:
+        walk.owners.pop()
+
+
+def _compare(walk: Walk, base: At, head: At, ctx: Context) -> None:
     old, new = view(walk.base, base), view(walk.head, head)
+    if _wrapped(walk, old, new, ctx):
+        _nullability(walk, old, new, ctx)
+        return
     _types(walk, old, new, ctx)
+    _nullability(walk, old, new, ctx)
     compare_keywords(walk, old, new, ctx)
     _properties(walk, old, new, ctx)
     _children(walk, old, new, ctx)
+    compare_applicators(walk, old, new, ctx)
     _variants(walk, old, new, ctx)
+    _all_of(walk, old, new, ctx)
     _negation(walk, old, new, ctx)
+
+
+def equivalent(walk: Walk, old: At, new: At, ctx: Context, *, nullability: bool = True) -> bool:
+    """Whether two schemas accept the same values (they differ in prose and spelling only).
+
+    Decided by a full comparison kept apart from the findings, once per pair
+    and direction. A pair asked about again while it is being compared counts
+    as equivalent: only the rest of the comparison can tell them apart. With
+    ``nullability=False`` whether the two accept ``null`` is left out.
+    """
+    key = ("equivalent", old.doc.path, old.pointer, new.doc.path, new.pointer, ctx.direction, nullability)
+    known = walk.memo.get(key)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    walk.memo[key] = True
+    scratch = Walk(walk.config, walk.base, walk.head)
+    scratch.unchanged = walk.unchanged
+    scratch.memo = walk.memo
+    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", _SCRATCH, frozenset(), False, ctx.depth + 1,
+                                           loose=ctx.loose))
+    top_nullability = ("nullable-changed", f"{ctx.direction}|{_SCRATCH}|nullable-changed|")
+    result = walk.memo[key] = not any(nullability or key != top_nullability for key in scratch.changes)
+    return result
+
+
+_SCRATCH = "scratch"
+
+
+def implied(walk: Walk, plain: View, part: At, ctx: Context, *, plain_is_base: bool) -> bool:
+    """Whether every value ``plain`` accepts also satisfies ``part`` (a union variant or an ``allOf`` part).
+
+    True for a part that only requires names ``plain`` already requires (the
+    usual "at least one of these fields" variants), or that restates ``plain``.
+    """
+    part_view = view(walk.head if plain_is_base else walk.base, part)
+    if not (part_view.properties or part_view.variants or _has_constraints(part_view)) \
+            and part_view.required <= plain.required \
+            and (part_view.types is None or plain.types is not None and plain.types <= part_view.types):
+        return True
+    return equivalent(walk, plain.at, part, ctx) if plain_is_base else equivalent(walk, part, plain.at, ctx)
+
+
+def _wrapped(walk: Walk, old: View, new: View, ctx: Context) -> bool:
+    """A schema that became one variant of a union (or a union reduced to one of its variants).
+
+    The other variants are reported as added (or removed); nothing else at this
+    level is compared, because the old schema lives on, unchanged, as a variant.
+    """
+    if bool(old.variants) == bool(new.variants):
+        return False
+    plain, union, added = (old, new, True) if new.variants else (new, old, False)
+    if union.properties or (union.types is not None and not union.types_from_variants) or _has_constraints(union):
+        return False
+    resolver = walk.head if added else walk.base
+    keys = {variant_key(resolver, at, i): at for i, at in enumerate(union.variants)}
+    kept = next((key for key, at in keys.items()
+                 if (equivalent(walk, plain.at, at, ctx, nullability=False) if added
+                     else equivalent(walk, at, plain.at, ctx, nullability=False))), None)
+    if kept is None:
+        return False
+    for key in sorted(keys.keys() - {kept}):
+        if added:
+            walk.added("variant-added", keys[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'",
+                       key=key)
+        else:
+            walk.removed("variant-removed", keys[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'",
+                         key=key)
+    return True
+
+
+def _has_constraints(v: View) -> bool:
+    """Whether a view has validation keywords of its own (annotations and flags aside)."""
+    return any(key not in _NOT_CONSTRAINTS for key in v.keywords) or bool(v.subschemas or v.maps or v.items
+                                                                           or v.negated or v.additional)
+
+
+_NOT_CONSTRAINTS = frozenset({"readOnly", "writeOnly", "deprecated", "default", "x-extensible-enum", "x-sunset"})
 
 
 def _component_name(pointer: tuple[str, ...]) -> str:
@@ -58,11 +165,19 @@ def _component_name(pointer: tuple[str, ...]) -> str:
 
 
 def _types(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    if old.types_from_variants and new.types_from_variants:
+        return  # both are unions: their variants are compared one by one
     if old.types != new.types:
         before, after = _names(old.types), _names(new.types)
-        accepted_before = _covers(new.types, old.types) if ctx.direction == "request" else _covers(old.types, new.types)
+        if ctx.direction == "request":
+            accepted_before = _covers(new.types, old.types, ctx.loose) or _one_item(walk, old, new, ctx)
+        else:
+            accepted_before = _covers(old.types, new.types, ctx.loose)
         kind = "type-compatible" if accepted_before else "type-changed"
         walk.added(kind, new.at, ctx, f"{ctx.label()} type changed from {before} to {after}", key=f"{before}>{after}")
+
+
+def _nullability(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if old.nullable != new.nullable:
         state = "nullable" if new.nullable else "not nullable"
         walk.added("nullable-changed", new.at, ctx, f"{ctx.label()} became {state}", nullable=new.nullable)
@@ -72,13 +187,31 @@ def _names(types: frozenset[str] | None) -> str:
     return "any" if types is None else "|".join(sorted(types))
 
 
-def _covers(wide: frozenset[str] | None, narrow: frozenset[str] | None) -> bool:
-    """Whether every value of type ``narrow`` is also of type ``wide``."""
+def _covers(wide: frozenset[str] | None, narrow: frozenset[str] | None, loose: bool = False) -> bool:
+    """Whether every value of type ``narrow`` is also of type ``wide``.
+
+    Where values travel as text, a string reads every value written before.
+    """
     if wide is None:
         return True
     if narrow is None:
         return False
+    if loose and "string" in wide:
+        return True
     return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
+
+
+def _one_item(walk: Walk, old: View, new: View, ctx: Context) -> bool:
+    """A parameter that became an array of what it was: one value is written the same as a list of one."""
+    if not ctx.parameter or new.types != frozenset({"array"}) or "array" in (old.types or ()) or new.items is None:
+        return False
+    item = view(walk.head, new.items)
+    limits = {key: value for key, value in new.keywords.items() if key not in _NOT_CONSTRAINTS}
+    # Only the type may differ: a list of one must be valid, and its item must accept what the value did.
+    if any(key != "minItems" or value not in (0, 1) for key, value in limits.items()) \
+            or item.properties or item.variants or _has_constraints(item):
+        return False
+    return _covers(item.types, old.types, ctx.loose)
 
 
 def _visible(v: View, name: str, direction: str) -> bool:
@@ -103,12 +236,31 @@ def _properties(walk: Walk, old: View, new: View, ctx: Context) -> None:
             kind = "property-access-narrowed" if access else "property-removed"
             at = new.properties[name] if access else old.properties[name]
             walk.emit(kind, at, walk_side(access), child, what, required=name in old.required,
-                      deprecated=_flag(old.properties[name], "deprecated"), sunset=sunset(old.properties[name]))
+                      **removal_fields(walk, old.properties[name]))
         elif in_new and not in_old:
             walk.added("property-added", new.properties[name], child, f"property '{child.trail}' added",
                        required=name in new.required)
         elif in_old and in_new:
             _property_pair(walk, old, new, name, child)
+    _undeclared_required(walk, old, new, ctx)
+
+
+def _undeclared_required(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    """Names required without a schema of their own (``then: {required: [b]}``, ``allOf`` parts...)."""
+    declared = old.properties.keys() | new.properties.keys()
+    was, now = old.required - declared, new.required - declared
+    if was == now:
+        return
+    gained, lost = sorted(now - was), sorted(was - now)
+    parts = [f"now requires {_quoted(gained)}"] if gained else []
+    parts += [f"no longer requires {_quoted(lost)}"] if lost else []
+    way = "tightened" if not lost else "relaxed" if not gained else "changed"
+    walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} {' and '.join(parts)}", key="required",
+               keyword="required", way=way)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{name}'" for name in names)
 
 
 def walk_side(head_side: bool) -> Any:
@@ -125,7 +277,8 @@ def _property_pair(walk: Walk, old: View, new: View, name: str, ctx: Context) ->
                    f"property '{ctx.trail}' became {state}", required=now)
     if not _flag(old.properties[name], "deprecated") and _flag(new.properties[name], "deprecated"):
         walk.added("property-deprecated", new.properties[name], ctx, f"property '{ctx.trail}' deprecated")
-    sunset_moved(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
+    sunset_changes(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
+    stability_changes(walk, old.properties[name], new.properties[name], ctx, f"property '{ctx.trail}'")
     diff_schema(walk, old.properties[name], new.properties[name], ctx)
 
 
@@ -148,20 +301,20 @@ def _field_contract(walk: Walk, name: str, ctx: Context) -> str | None:
 
 def _children(walk: Walk, old: View, new: View, ctx: Context) -> None:
     if old.items is not None and new.items is not None:
-        diff_schema(walk, old.items, new.items, _nested(ctx, "[]"))
+        diff_schema(walk, old.items, new.items, nested(ctx, "[]"))
     elif _both_arrays(old, new) and _constrains(old.items) != _constrains(new.items):
         # An array whose items were anything now has an item schema (or the reverse).
         added = _constrains(new.items)
         walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} items schema {'added' if added else 'removed'}",
                    key="items", keyword="items", way="tightened" if added else "relaxed")
     if old.additional is not None and new.additional is not None:
-        diff_schema(walk, old.additional, new.additional, _nested(ctx, "{*}"))
+        diff_schema(walk, old.additional, new.additional, nested(ctx, "{*}"))
     old_tuple, new_tuple = old.at.child("prefixItems"), new.at.child("prefixItems")
     if old_tuple is not None and new_tuple is not None and isinstance(old_tuple.value, list) \
             and isinstance(new_tuple.value, list):
         for index in range(min(len(old_tuple.value), len(new_tuple.value))):
             diff_schema(walk, old_tuple.child(str(index)), new_tuple.child(str(index)),  # type: ignore[arg-type]
-                        _nested(ctx, f"[{index}]"))
+                        nested(ctx, f"[{index}]"))
     _tuple_length(walk, old_tuple, new_tuple, new, ctx)
 
 
@@ -175,19 +328,21 @@ def _constrains(items: At | None) -> bool:
 
 
 def _tuple_length(walk: Walk, old: At | None, new: At | None, view: View, ctx: Context) -> None:
-    """More ``prefixItems`` positions constrain more of the array; fewer free them."""
+    """More ``prefixItems`` positions constrain more of an open array; a closed tuple (``items: false``) they lengthen."""
     before = len(old.value) if old is not None and isinstance(old.value, list) else 0
     after = len(new.value) if new is not None and isinstance(new.value, list) else 0
     if before != after:
+        closed = view.at.get("items") is False or view.at.get("unevaluatedItems") is False
+        longer = after > before
         walk.added("constraint-changed", view.at, ctx, f"{ctx.label()} prefixItems changed from {before} to {after}"
                    " positions", key="prefixItems", keyword="prefixItems",
-                   way="tightened" if after > before else "relaxed")
+                   way="tightened" if longer != closed else "relaxed")
 
 
-def _nested(ctx: Context, suffix: str) -> Context:
+def nested(ctx: Context, suffix: str) -> Context:
     trail = f"{ctx.trail}{suffix}" if ctx.trail else suffix
     return Context(ctx.where, ctx.direction, trail, f"{ctx.subject}/{suffix}", ctx.contracts - {"envelope"}, False,
-                   ctx.depth + 1)
+                   ctx.depth + 1, loose=ctx.loose)
 
 
 def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
@@ -195,6 +350,16 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
         return
     if old.discriminator != new.discriminator and old.discriminator is not None:
         walk.added("discriminator-changed", new.at, ctx, f"{ctx.label()} discriminator changed")
+    if not old.variants or not new.variants:
+        # A union where there was none narrows the schema to its variants; one taken away widens it;
+        # unless the plain schema already satisfies one of the variants (then no value changes sides).
+        plain, union_view, plain_is_base = (old, new, True) if new.variants else (new, old, False)
+        if any(implied(walk, plain, at, ctx, plain_is_base=plain_is_base) for at in union_view.variants):
+            return
+        union = new.union or old.union
+        walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} {union} {'added' if new.variants else 'removed'}",
+                   key="union", keyword=union, way="tightened" if new.variants else "relaxed")
+        return
     if old.union and new.union and old.union != new.union:
         # oneOf rejects a value matching several variants; anyOf accepts it.
         walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} variants changed from {old.union} to {new.union}",
@@ -204,9 +369,32 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
     for key in sorted(before.keys() - after.keys()):
         walk.removed("variant-removed", before[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'", key=key)
     for key in sorted(after.keys() - before.keys()):
-        walk.added("variant-added", after[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'", key=key)
+        walk.added("variant-added", after[key], ctx, f"{ctx.label()} gained the oneOf/anyOf variant '{key}'", key=key,
+                   union=new.union)
     for key in sorted(before.keys() & after.keys()):
-        diff_schema(walk, before[key], after[key], _nested(ctx, f"<{key}>"))
+        diff_schema(walk, before[key], after[key], nested(ctx, f"<{key}>"))
+
+
+def _all_of(walk: Walk, old: View, new: View, ctx: Context) -> None:
+    """``allOf`` parts added or removed, beside the merged comparison of what they say.
+
+    A part added narrows the schema unless the old schema already satisfies it
+    (an annotation-only part, one requiring names already required, or a
+    restatement of the schema). A part removed widens it the same way; the
+    merged comparison reports what the schema no longer says, property by
+    property, and the part itself is reported for requests, where the server
+    may still enforce what the description stopped saying (as oasdiff warns).
+    """
+    before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.all_of)}
+    after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.all_of)}
+    for key in sorted(after.keys() - before.keys()):
+        if not implied(walk, old, after[key], ctx, plain_is_base=True):
+            walk.added("constraint-changed", after[key], ctx, f"{ctx.label()} allOf gained the part '{key}'",
+                       key=f"allOf:{key}", keyword="allOf", way="tightened")
+    for key in sorted(before.keys() - after.keys()):
+        if not implied(walk, new, before[key], ctx, plain_is_base=False):
+            walk.removed("all-of-part-removed", before[key], ctx, f"{ctx.label()} allOf lost the part '{key}'",
+                         key=f"allOf:{key}")
 
 
 def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:
@@ -222,18 +410,8 @@ def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:
         walk.added("not-added", new.negated, ctx, f"{ctx.label()} now excludes the values matching a `not` schema")  # type: ignore[arg-type]
     elif new.negated is None:
         walk.removed("not-removed", old.negated, ctx, f"{ctx.label()} no longer excludes the values of its `not` schema")
-    elif not walk.same(old.negated, new.negated) and _excludes_other_values(walk, old.negated, new.negated, ctx):
+    elif not walk.same(old.negated, new.negated) and not equivalent(walk, old.negated, new.negated, ctx):
         risk = "values it excluded may now be returned" if ctx.direction == "response" \
             else "values it accepted may now be rejected"
         walk.added("not-changed", new.negated, ctx,  # type: ignore[arg-type]
                    f"{ctx.label()} `not` schema changed, so {risk}")
-
-
-def _excludes_other_values(walk: Walk, old: At, new: At, ctx: Context) -> bool:
-    """Whether two ``not`` schemas differ in anything but prose (descriptions, examples...).
-
-    Compared by a full schema comparison kept apart from the findings.
-    """
-    scratch = Walk(walk.config, walk.base, walk.head)
-    diff_schema(scratch, old, new, Context(ctx.where, ctx.direction, "", "not", frozenset(), False, ctx.depth + 1))
-    return bool(scratch.changes)

@@ -57,6 +57,8 @@ def diff_operation_security(walk: Walk, old_op: At, new_op: At, ctx: Context) ->
         return
     before, after = _alternatives(old_value), _alternatives(new_value)
     for key in sorted(before.keys() - after.keys(), key=sorted):
+        if any(_weaker(after[other], before[key]) for other in after.keys() - before.keys()):
+            continue  # replaced by an alternative asking for less: every client that passed still passes
         walk.removed("security-alternative-removed", old_at, sub, f"security alternative '{_names(key)}' removed",
                      key=_names(key))
     for key in sorted(after.keys() - before.keys(), key=sorted):
@@ -64,6 +66,11 @@ def diff_operation_security(walk: Walk, old_op: At, new_op: At, ctx: Context) ->
                    key=_names(key))
     for key in sorted(before.keys() & after.keys(), key=sorted):
         _scopes(walk, before[key], after[key], new_at, sub)
+
+
+def _weaker(candidate: dict[str, frozenset[str]], alternative: dict[str, frozenset[str]]) -> bool:
+    """Whether ``candidate`` asks for a subset of what ``alternative`` asked: fewer schemes, no new scopes."""
+    return candidate.keys() <= alternative.keys() and all(candidate[s] <= alternative[s] for s in candidate)
 
 
 def _scopes(walk: Walk, old: dict[str, frozenset[str]], new: dict[str, frozenset[str]], at: At, ctx: Context) -> None:

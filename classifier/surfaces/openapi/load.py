@@ -8,6 +8,8 @@ and the fix.
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from classifier.errors import SourceError
@@ -71,10 +73,14 @@ def _json_document(text: str, path: str) -> Document:
     from classifier.surfaces.openapi.json_lines import JsonIndex, find_duplicate_key
 
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_not_json, parse_float=_finite)
     except _DuplicateKey:
         key, line = find_duplicate_key(text) or ("?", None)
         raise LoadError(f"duplicate key {key!r}", line) from None
+    except _NotFinite as exc:
+        problem = "is not a JSON number (NaN and infinities have no JSON form)" if exc.literal[-1:].isalpha() \
+            else "overflows to infinity (no JSON value can hold it)"
+        raise LoadError(f"{exc.literal} {problem}", _line_of_literal(text, exc.literal)) from None
     except json.JSONDecodeError as exc:
         raise LoadError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except RecursionError:
@@ -112,6 +118,30 @@ def _fast_json_document(data: bytes, path: str) -> Document | None:
 
 class _DuplicateKey(Exception):
     pass
+
+
+class _NotFinite(Exception):
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+def _not_json(literal: str) -> Any:
+    # Python's json accepts NaN, Infinity and -Infinity; JSON (and so OpenAPI) has no such values.
+    raise _NotFinite(literal)
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _NotFinite(literal)  # 1e999 overflows to infinity
+    return value
+
+
+def _line_of_literal(text: str, literal: str) -> int | None:
+    """The line of the first ``literal`` in value position (after ``:``, ``[`` or ``,``)."""
+    found = re.search(rf"[:\[,]\s*{re.escape(literal)}(?=\s*[,\]}}])", text)
+    return text.count("\n", 0, found.end()) + 1 if found else None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

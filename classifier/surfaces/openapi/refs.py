@@ -56,6 +56,8 @@ class Resolver:
         self._load = load
         self._docs: dict[str, Document] = {root.path: root}
         self._splits: dict[tuple[str, str], tuple[str, Pointer]] = {}
+        # Values derived from this side's documents (normalised schema views), kept as long as the resolver.
+        self.extra: dict[str, Any] = {}
 
     def deref(self, at: At) -> At:
         """Follow ``$ref`` until a value that is not a reference.

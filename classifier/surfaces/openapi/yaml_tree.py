@@ -10,6 +10,7 @@ findings. Aliased nodes are converted once and shared, never copied.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from classifier.surfaces.openapi.document import LineTable, LoadError
@@ -19,6 +20,7 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 # Scalars kept as their source text: OpenAPI has no use for a date object.
 _AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+_NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 
 def load_yaml(text: str, path: str) -> tuple[Any, LineTable]:
@@ -134,10 +136,17 @@ class _Converter:
     def _scalar(self, node: Any) -> Any:
         if node.tag == _STR or node.tag in _AS_TEXT:
             return node.value
+        if node.tag in _NUMBERS and ":" in node.value:
+            # YAML 1.1 base-60 (`1:30`): text in YAML 1.2, which OpenAPI recommends, and quadratic to convert.
+            return node.value
         construct = self.constructor.yaml_constructors.get(node.tag)
         if construct is None:
             return node.value
         try:
-            return construct(self.constructor, node)
+            value = construct(self.constructor, node)
         except (ValueError, TypeError, ArithmeticError):  # a literal the constructor cannot read stays text
             return node.value
+        if isinstance(value, float) and not math.isfinite(value):
+            raise LoadError(f"{node.value} is not a number JSON can hold (OpenAPI YAML must stay JSON-compatible)",
+                            node.start_mark.line + 1)
+        return value
