@@ -31,6 +31,8 @@ def run_check(
         claimed = {id(pair) for pair in mine}
         remaining = [pair for pair in remaining if id(pair) not in claimed]
         findings.extend(judge(surface.name, surface.compare(mine, source)))
+        # A file claimed for where it lives that turned out not to be the surface's goes on to the next one.
+        remaining.extend(getattr(surface, "declined", ()))
     if "api" in config.table:
         findings = _with_versions(findings, pairs, source, config)
     committed = config if committed is None else committed

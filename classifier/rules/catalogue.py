@@ -106,8 +106,9 @@ RULES: tuple[Rule, ...] = (
          "{where}: {what}"),
     Rule("OAS108", "non-spec-file-changed", "openapi", _NB, _ERR,
          "A JSON or YAML file matched the OpenAPI globs or sits beside a spec, but is neither an OpenAPI "
-         "3.x document nor referenced by one.",
-         "{where}: {what}"),
+         "3.x document nor referenced by one. Retired: such a file is no OpenAPI finding at all; the generic "
+         "surface labels it.",
+         "{where}: {what}", status="removed"),
     Rule("OAS109", "operation-id-changed", "openapi", _BRK, _WARN,
          "An operation's `operationId` changed (judged breaking; retired: the operation itself is unchanged "
          "on the wire).",

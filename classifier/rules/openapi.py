@@ -122,7 +122,6 @@ RULE_FOR_KIND: dict[str, Judge] = {
     "spec-removed": lambda f: "OAS105",
     "spec-added": lambda f: "OAS106",
     "no-contract-change": lambda f: "OAS107",
-    "not-openapi": lambda f: "OAS108",
     "operation-id-changed": lambda f: "OAS116",
     "server-removed": lambda f: "OAS114",
     "server-added": lambda f: "OAS111",
@@ -198,7 +197,7 @@ AUTH_NARROWING_KINDS = frozenset({
     "security-scheme-removed",
 })
 
-RETIRED = frozenset({"OAS109", "OAS110", "OAS112", "OAS527", "OAS532"})
+RETIRED = frozenset({"OAS108", "OAS109", "OAS110", "OAS112", "OAS527", "OAS532"})
 EMITS = frozenset(
     {f"OAS{n}" for n in (*range(101, 117), *range(201, 212), *range(301, 308), *range(401, 415),
                          *range(501, 546), *range(601, 610), *range(701, 714))}

@@ -3,7 +3,10 @@
 A surface is built from the configuration, claims the changed files it
 understands, and compares them through the ``Source`` (so it can read any other
 file at the same revision). Surfaces are tried in the order below; the first
-to claim a file owns it, and ``files`` takes whatever is left. A surface's
+to claim a file owns it, and ``files`` takes whatever is left. A surface that
+claims files by where they live may find one is not its own once read (a JSON
+file beside a spec that no spec references): it lists it in ``declined`` after
+``compare`` and the next surfaces get it. A surface's
 package imports nothing heavy at import time: parsers are loaded only when it
 has a file to compare.
 """

@@ -35,12 +35,15 @@ def compare_pairs(surface: OpenAPISurface, pairs: Sequence[FilePair], source: So
     loaded: set[tuple[Side, str]] = set()
     located: set[str] = set()
     for pair in specs:
-        for change in _without_gc(SpecComparison(surface, source, pair, loaded).run()):
+        comparison = SpecComparison(surface, source, pair, loaded)
+        for change in _without_gc(comparison.run()):
             located.add(change.location.path)
             yield change
+        if comparison.not_openapi:
+            surface.declined.append(pair)  # JSON or YAML, but no OpenAPI document: not this surface's to judge
     for pair in companions:
         if not any((side, path) in loaded for side in Side for path in (pair.base_path, pair.head_path)):
-            yield _file_change(pair, "not-openapi", "neither an OpenAPI 3.x document nor referenced by one")
+            surface.declined.append(pair)  # beside a spec, but neither a spec nor referenced by one
         elif pair.path not in located:
             yield _file_change(pair, "no-contract-change", "changed without any contract change")
 
@@ -81,6 +84,7 @@ class SpecComparison:
         self.source = source
         self.pair = pair
         self.loaded = loaded
+        self.not_openapi = False
 
     def run(self) -> Iterator[Change]:
         base = self._root(Side.BASE)
@@ -88,7 +92,7 @@ class SpecComparison:
         if self.pair.status == SPEC_OF_COMPANION and (base is None or head is None):
             return  # an unchanged file that is not a spec at both sides: nothing of its own to report
         if base is None and head is None:
-            yield _file_change(self.pair, "not-openapi", "not an OpenAPI 3.x document")
+            self.not_openapi = True
             return
         if base is None or head is None:
             kind = "spec-added" if base is None else "spec-removed"

@@ -27,9 +27,9 @@ openapi
     non-breaking  OAS515 nullability-changed-compatibly  line 11: GET /orders response 200 application/json: property 'meta.next_cursor' became not nullable
     breaking      OAS802 pagination-changed  line 11: GET /orders response 200 application/json: property 'meta.next_cursor' became not nullable (pagination contract) [blocks]
         fix: Keep the pagination contract; introduce a new one in a new API version. (classify explain OAS802)
-    breaking      OAS509 response-property-became-optional  line 17: GET /orders response 200 application/json: property 'Order.status' became optional [blocks]
+    breaking      OAS509 response-property-became-optional  line 17: GET /orders response 200 application/json: property 'Order.status' became optional (shared by 2 operations: GET /orders, POST /orders) [blocks]
         fix: Keep the property required. (classify explain OAS509)
-    breaking      OAS518 response-enum-value-added  line 17: GET /orders response 200 application/json: property 'Order.status' enum gained 'refunded' [blocks]
+    breaking      OAS518 response-enum-value-added  line 17: GET /orders response 200 application/json: property 'Order.status' enum gained 'refunded' (shared by 2 operations: GET /orders, POST /orders) [blocks]
         fix: Add the value in a new version, or declare the enum extensible (`x-extensible-enum`) from the start. (classify explain OAS518)
     breaking      OAS520 request-constraint-tightened  line 23: POST /orders request body application/json: property 'sku' maxLength changed from 64 to 32 [blocks]
         fix: Keep the old bound, or apply the new one only in a new version. (classify explain OAS520)

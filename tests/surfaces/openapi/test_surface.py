@@ -20,8 +20,11 @@ SPEC = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\
 
 def claimed(config: Config, *paths: str) -> list[str]:
     pairs = [FilePair("modified", path, path) for path in paths]
-    with tempfile.TemporaryDirectory() as empty:  # claimed by path alone: no file to read
-        source = DirectorySource(Path(empty), Path(empty))
+    with tempfile.TemporaryDirectory() as folder:  # every file exists, and none says what it is
+        for path in paths:
+            (Path(folder) / path).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / path).write_text("{}\n", "utf-8")
+        source = DirectorySource(Path(folder), Path(folder))
         return [pair.path for pair in OpenAPISurface(config).claim(pairs, source)]
 
 
@@ -88,12 +91,12 @@ def test_companion_edits_without_contract_change(tmp_path: Path, capsys: pytest.
     out = capsys.readouterr().out
     assert code == 0
     # The unchanged spec itself gets no finding; each changed file gets one.
-    assert out.split("\n\n")[1] == (
+    sections = out.split("\n\n")
+    assert sections[2] == (
         "openapi\n"
-        "  package.json\n"
-        "    non-breaking  OAS108 non-spec-file-changed  line 1: package.json: neither an OpenAPI 3.x document "
-        "nor referenced by one\n"
         "  pet.yaml\n"
         "    non-breaking  OAS107 spec-edited-without-contract-change  line 1: pet.yaml: changed without any "
         "contract change"
     )
+    # A JSON file beside the spec that no spec references is no OpenAPI finding: the generic surface labels it.
+    assert sections[1].startswith("files\n  package.json\n    non-breaking  GEN003 internal-change")
