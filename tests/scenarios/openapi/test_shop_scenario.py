@@ -24,8 +24,8 @@ openapi
   snapshots/v1/components/schemas.yaml
     non-breaking  OAS515 nullability-changed-compatibly  line 11: GET /orders response 200 application/json: property 'meta.next_cursor' became not nullable
     breaking      OAS802 pagination-changed  line 11: GET /orders response 200 application/json: property 'meta.next_cursor' became not nullable (pagination contract) [blocks]
-    breaking      OAS509 response-property-became-optional  line 17: GET /orders response 200 application/json: property 'Order.status' became optional [blocks]
-    breaking      OAS518 response-enum-value-added  line 17: GET /orders response 200 application/json: property 'Order.status' enum gained 'refunded' [blocks]
+    breaking      OAS509 response-property-became-optional  line 17: GET /orders response 200 application/json: property 'Order.status' became optional (shared by 2 operations: GET /orders, POST /orders) [blocks]
+    breaking      OAS518 response-enum-value-added  line 17: GET /orders response 200 application/json: property 'Order.status' enum gained 'refunded' (shared by 2 operations: GET /orders, POST /orders) [blocks]
     breaking      OAS520 request-constraint-tightened  line 23: POST /orders request body application/json: property 'sku' maxLength changed from 64 to 32 [blocks]
     breaking      OAS501 required-request-property-added  line 24: POST /orders request body application/json: property 'quantity' added [blocks]
     breaking      OAS503 request-property-removed  line 24: POST /orders request body application/json: property 'note' removed
