@@ -160,15 +160,17 @@ def _enum(walk: Walk, new: Any, before: dict[str, Any], after: dict[str, Any], c
     keyword = _enum_keyword(after if new_values is not None else before)
     if old_values is None or new_values is None:
         way = "tightened" if old_values is None else "relaxed"
-        walk.added("constraint-changed", new.at, ctx, f"{label} {keyword} {'added' if old_values is None else 'removed'}",
-                   key="enum", keyword=keyword, way=way)
+        change = "added" if old_values is None else "removed"
+        walk.added("constraint-changed", new.at, ctx, f"{label} {keyword} {change}", key="enum", keyword=keyword,
+                   way=way)
         return
     extensible = after.get("x-extensible-enum") is True or (
         "enum" not in after and isinstance(after.get("x-extensible-enum"), list))
     removed = [v for v in old_values if not _member(v, new_values)]
     added = [v for v in new_values if not _member(v, old_values)]
     if removed:
-        walk.added("enum-values-removed", new.at, ctx, f"{label} {keyword} lost {_list(removed)}", values=_list(removed))
+        walk.added("enum-values-removed", new.at, ctx, f"{label} {keyword} lost {_list(removed)}",
+                   values=_list(removed))
     if added:
         walk.added("enum-values-added", new.at, ctx, f"{label} {keyword} gained {_list(added)}", values=_list(added),
                    extensible=extensible)

@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from classifier.surfaces.openapi.diff_links import diff_links
 from classifier.surfaces.openapi.diff_schema import diff_schema
+from classifier.surfaces.openapi.lifecycle import (
+    removal_fields,
+    sunset_changes,
+    sunset_note,
+)
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.lifecycle import removal_fields, sunset_changes, sunset_note
 from classifier.surfaces.openapi.walk import Context, Walk
 
 if TYPE_CHECKING:

@@ -18,9 +18,14 @@ from typing import Any
 from classifier.errors import SourceError
 from classifier.surfaces.openapi.applicators import compare_applicators
 from classifier.surfaces.openapi.constraints import compare_keywords
+from classifier.surfaces.openapi.lifecycle import (
+    removal_fields,
+    stability_changes,
+    sunset_changes,
+    sunset_note,
+)
 from classifier.surfaces.openapi.refs import At
 from classifier.surfaces.openapi.schema import View, variant_key, view
-from classifier.surfaces.openapi.lifecycle import removal_fields, stability_changes, sunset_changes, sunset_note
 from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
 
 
@@ -328,7 +333,7 @@ def _constrains(items: At | None) -> bool:
 
 
 def _tuple_length(walk: Walk, old: At | None, new: At | None, view: View, ctx: Context) -> None:
-    """More ``prefixItems`` positions constrain more of an open array; a closed tuple (``items: false``) they lengthen."""
+    """More ``prefixItems`` positions constrain more of an open array, and lengthen a closed (``items: false``) one."""
     before = len(old.value) if old is not None and isinstance(old.value, list) else 0
     after = len(new.value) if new is not None and isinstance(new.value, list) else 0
     if before != after:
