@@ -232,3 +232,11 @@ def test_fail_on_given_on_the_command_line_is_not_a_policy_change(
     run = classify(capsys, service, "--fail-on", "non-breaking", "--format", "json")
 
     assert (run.code, run.report["violations"], run.report["fail_on"]) == (1, [], "non-breaking")
+
+
+def test_waiver_expiry_is_judged_as_of_the_day_asked(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{".classifier.toml": _waiver("2030-06-30")})
+    service.commit("edit applied", **{MIG_PATH: EDITED})
+
+    assert classify(capsys, service, "--today", "2030-06-30").code == 0
+    assert classify(capsys, service, "--today", "2030-07-01").code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -46,6 +47,8 @@ def configure(check: argparse.ArgumentParser) -> None:
     how.add_argument("--config", metavar="FILE", type=Path, help="configuration file (default: .classifier.toml, "
                      "else [tool.classifier] in pyproject.toml)")
     how.add_argument("--fail-on", choices=LABEL_CHOICES, help="lowest label that fails the run (default: breaking)")
+    how.add_argument("--today", metavar="DATE", type=_date, help="judge x-sunset dates and waiver expiries as of DATE "
+                     "(YYYY-MM-DD; default: the head commit's date in git mode, today otherwise)")
     how.add_argument("--format", dest="formats", action="append", metavar="NAME[:PATH]", type=_output,
                      help="text, json, markdown, github, sarif, junit or gitlab, to stdout or to PATH; repeatable")
     how.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output")
@@ -73,9 +76,10 @@ def run(args: argparse.Namespace) -> int:
     source, config_root = _open_source(args)
     try:
         committed, proposed = _policy(source, config_root, args.config)
-        config = committed
-        if args.fail_on:  # the command line decides this run; it is no change to the committed policy
-            config = replace(committed, fail_on=None if args.fail_on == "none" else _label(args.fail_on))
+        # The command line decides this run; neither choice is a change to the committed policy.
+        config = replace(committed, today=args.today or _head_date(source))
+        if args.fail_on:
+            config = replace(config, fail_on=None if args.fail_on == "none" else _label(args.fail_on))
         report = run_check(source, config, proposed, committed)
     finally:
         source.close()
@@ -121,6 +125,23 @@ def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, 
         return load_config(root, explicit), None
     applied = load_committed_config(lambda name: source.read(Side.BASE, name))
     return applied, load_committed_config(lambda name: source.read(Side.HEAD, name))
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _head_date(source: Source) -> datetime.date | None:
+    """The head commit's date, so that a verdict does not change from one day to the next; None: today."""
+    from classifier.sources.git import GitSource
+
+    if not isinstance(source, GitSource) or source.head.sha is None:
+        return None
+    shown = source.git.run("show", "-s", "--format=%cs", source.head.sha).stdout.decode().strip()
+    return datetime.date.fromisoformat(shown)
 
 
 def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:

@@ -32,7 +32,7 @@ class Decision:
 def decide(findings: Iterable[Finding], config: Config, today: date | None = None) -> Decision:
     """Split judged findings into reported findings, blocking violations and what the policy set aside."""
     catalogue = rules_by_id()
-    today = today or date.today()
+    today = today or config.today or date.today()
     decision = Decision([], [], [])
     for finding in findings:
         if catalogue[finding.rule].kind == "violation":
