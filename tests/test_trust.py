@@ -240,3 +240,27 @@ def test_waiver_expiry_is_judged_as_of_the_day_asked(service: GitRepo, capsys: p
 
     assert classify(capsys, service, "--today", "2030-06-30").code == 0
     assert classify(capsys, service, "--today", "2030-07-01").code == 1
+
+
+def test_a_parse_cache_inside_the_repository_is_refused(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    inside = service.path / ".classify-cache"
+    on_main(service, **{".classifier.toml": f'[openapi]\ncache_dir = "{inside}"\n'})
+
+    run = classify(capsys, service)
+
+    assert run.error_line == (f"classify: error: openapi.cache_dir: {inside} is inside the repository; fix: use a "
+                              "relative name (kept under $XDG_CACHE_HOME/classify) or a folder outside the work tree")
+
+
+def test_a_relative_parse_cache_lives_in_the_users_cache_folder(
+    service: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    on_main(service, **{".classifier.toml": '[openapi]\ncache_dir = ".classify-cache"\n'})
+    service.commit("drop users", **{"openapi.yaml": OPENAPI.split("  /users:")[0]})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert [f["rule"] for f in run.report["findings"]] == ["OAS101"]
+    assert len(list((tmp_path / "xdg" / "classify" / ".classify-cache").iterdir())) == 2
+    assert not (service.path / ".classify-cache").exists()

@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     source, config_root = _open_source(args)
     try:
         committed, proposed = _policy(source, config_root, args.config)
+        _refuse_cache_inside(committed, config_root)
         # The command line decides this run; neither choice is a change to the committed policy.
         config = replace(committed, today=args.today or _head_date(source))
         if args.fail_on:
@@ -125,6 +126,20 @@ def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, 
         return load_config(root, explicit), None
     applied = load_committed_config(lambda name: source.read(Side.BASE, name))
     return applied, load_committed_config(lambda name: source.read(Side.HEAD, name))
+
+
+def _refuse_cache_inside(config: Config, root: Path) -> None:
+    """A parse cache inside the work tree could be filled by the change under review: refused, never read."""
+    from classifier.errors import ConfigError
+    from classifier.surfaces.openapi.config import resolve_cache_dir
+
+    cache = resolve_cache_dir(config.table.get("openapi", {}).get("cache_dir"))
+    if cache is None:
+        return
+    resolved, top = Path(cache).resolve(), root.resolve()
+    if resolved == top or top in resolved.parents:
+        raise ConfigError(f"openapi.cache_dir: {cache} is inside the repository",
+                          hint="use a relative name (kept under $XDG_CACHE_HOME/classify) or a folder outside the work tree")
 
 
 def _date(value: str) -> datetime.date:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 DEFAULT_PATHS = ("snapshots/**/openapi.{json,yaml,yml}", "openapi.{json,yaml,yml}")
@@ -61,6 +63,18 @@ def parse_openapi_config(table: Mapping[str, Any], today: datetime.date | None =
         idempotency_statuses=tuple(str(s) for s in idempotency.get("conflict_statuses", defaults.idempotency_statuses)),
         auth_security=bool(auth.get("security", defaults.auth_security)),
         signature_headers=tuple(auth.get("signature_headers", defaults.signature_headers)),
-        cache_dir=section.get("cache_dir"),
+        cache_dir=resolve_cache_dir(section.get("cache_dir")),
         today=today,
     )
+
+
+def resolve_cache_dir(value: str | None) -> str | None:
+    """Where the YAML parse cache lives: a relative ``cache_dir`` is a folder of the user's cache
+    (``$XDG_CACHE_HOME``, else ``~/.cache``), never of the repository being judged."""
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        path = root / "classify" / path
+    return str(path)
