@@ -264,3 +264,85 @@ def test_a_relative_parse_cache_lives_in_the_users_cache_folder(
     assert [f["rule"] for f in run.report["findings"]] == ["OAS101"]
     assert len(list((tmp_path / "xdg" / "classify" / ".classify-cache").iterdir())) == 2
     assert not (service.path / ".classify-cache").exists()
+
+
+# -- find what is there --------------------------------------------------------------------------
+
+ERRORS = '''\
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+
+
+HTTP_STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.CONFLICT: 409}
+'''
+
+
+def test_an_error_table_is_compared_without_configuration(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{"app/errors.py": ERRORS})
+    service.commit("re-status", **{"app/errors.py": ERRORS.replace("409", "422")})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert run.code == 1
+    assert [(f["rule"], f["message"]) for f in run.report["findings"]] == [
+        ("ERC111", "error tables compared: ErrorCode (enum, 2 codes, line 4); HTTP_STATUS (dict, 2 codes, line 9)"),
+        ("ERC103", "error code CONFLICT HTTP status changed: 409 → 422"),
+    ]
+
+
+def test_a_mistyped_error_table_path_is_a_configuration_error(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{"app/errors.py": ERRORS, ".classifier.toml": '[error_codes]\ntables = ["app/error.py"]\n'})
+    service.commit("re-status", **{"app/errors.py": ERRORS.replace("409", "422")})
+
+    run = classify(capsys, service)
+
+    assert run.error_line == ("classify: error: error_codes.tables: app/error.py exists at neither revision; "
+                              "fix: fix the path in the configuration, or remove the entry")
+
+
+def test_a_mistyped_spec_path_is_a_configuration_error(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    on_main(service, **{".classifier.toml": '[openapi]\npaths = ["api/openapi.yaml"]\n'})
+
+    run = classify(capsys, service)
+
+    assert run.error_line == ("classify: error: openapi.paths: 'api/openapi.yaml' matches no file at either revision; "
+                              "fix: fix the path in [tool.classifier.openapi] paths, or remove the entry")
+
+
+@pytest.mark.parametrize("where", ["api/openapi.yaml", "docs/public-api.yaml"])
+def test_an_openapi_document_is_compared_wherever_it_lives(
+    service: GitRepo, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    on_main(service, **{where: OPENAPI})
+    service.commit("drop teams", **{where: OPENAPI.split("  /teams:")[0] + "  /users:" + OPENAPI.split("  /users:")[1]})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert run.code == 1
+    assert [(f["rule"], f["path"]) for f in run.report["findings"]] == [("OAS101", where)]
+
+
+def test_a_swagger_document_anywhere_is_refused_not_passed(service: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    swagger = 'swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n'
+    on_main(service, **{"legacy/api.yaml": swagger})
+    service.commit("edit", **{"legacy/api.yaml": swagger.replace("t,", "legacy,")})
+
+    run = classify(capsys, service)
+
+    assert run.error_line.startswith("classify: error: legacy/api.yaml:1 (base): Swagger 2.0 is not supported")
+
+
+def test_data_files_that_are_not_openapi_are_no_openapi_findings(
+    service: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service.git("checkout", "-q", "-b", "feature")
+    service.commit("data", **{"config/settings.yaml": "debug: false\n", "package.json": '{"name": "a"}\n'})
+
+    run = classify(capsys, service, "--format", "json")
+
+    assert sorted((f["rule"], f["path"]) for f in run.report["findings"]) == [
+        ("GEN004", "config/settings.yaml"), ("GEN004", "package.json")]

@@ -58,12 +58,11 @@ class OpenAPISurface:
             ConfigError: a configured spec path matches no file at either revision.
         """
         self._check_configured_paths(source)
-        by_path = [pair for pair in pairs if self._claims(pair)]
-        taken = {id(pair) for pair in by_path}
-        rest = [pair for pair in pairs if id(pair) not in taken and _data_file(pair)]
-        by_content = [pair for pair in rest if _says_openapi(source, pair)]
+        unmatched = [pair for pair in pairs if not (self.is_spec(pair.head_path) or self.is_spec(pair.base_path))]
+        # A document that says it is OpenAPI is a spec wherever it lives, even beside another spec.
+        by_content = [pair for pair in unmatched if _data_file(pair) and _says_openapi(source, pair)]
         self.found_by_content.update(str(path) for pair in by_content for path in (pair.base_path, pair.head_path) if path)
-        return by_path + by_content
+        return [pair for pair in pairs if self._claims(pair)]
 
     def _check_configured_paths(self, source: Source) -> None:
         for glob in self.configured_paths:
