@@ -346,3 +346,17 @@ def test_data_files_that_are_not_openapi_are_no_openapi_findings(
 
     assert sorted((f["rule"], f["path"]) for f in run.report["findings"]) == [
         ("GEN004", "config/settings.yaml"), ("GEN004", "package.json")]
+
+
+def test_the_committed_base_key_names_the_default_branch(make_repo, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    repo = make_repo("develop-first")
+    repo.git("checkout", "-q", "-b", "develop")
+    repo.commit("initial", **{".classifier.toml": 'base = "develop"\n', "openapi.yaml": OPENAPI})
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("openapi.yaml", OPENAPI.split("  /users:")[0])
+
+    capsys.readouterr()
+    code = main(["--repo", str(repo.path), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert (code, report["base"]["name"], [f["rule"] for f in report["findings"]]) == (1, "develop", ["OAS101"])

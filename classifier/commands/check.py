@@ -173,8 +173,26 @@ def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:
 
     # pre-commit sets PRE_COMMIT_TO_REF only for pre-push: then the pushed commits are the head.
     staged = args.staged or (args.hook and not os.environ.get("PRE_COMMIT_TO_REF"))
-    source = GitSource(GitRequest(args.repo, args.base, args.head, staged))
+    source = GitSource(GitRequest(args.repo, args.base or _configured_base(args.repo), args.head, staged))
     return source, source.top
+
+
+def _configured_base(repo: Path) -> str | None:
+    """The policy's ``base`` (a team whose default branch is ``develop``), as committed at HEAD.
+
+    Only the committed file counts, never an uncommitted edit of it; CI names its base explicitly.
+    """
+    from classifier.policy.config import load_committed_config
+    from classifier.sources.gitcmd import Git, find_toplevel
+
+    git = Git(find_toplevel(repo))
+
+    def read(name: str) -> bytes | None:
+        proc = git.run("cat-file", "blob", f"HEAD:{name}", check=False)
+        return proc.stdout if proc.returncode == 0 else None
+
+    base = load_committed_config(read).table.get("base")
+    return str(base) if base else None
 
 
 def _label(name: str) -> Label:

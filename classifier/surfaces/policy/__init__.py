@@ -47,6 +47,8 @@ def _differences(applied: Config, proposed: Config) -> Iterator[tuple[str, str, 
     yield from _severities(applied, proposed)
     yield from _entries("ignore", _ignores(applied.ignore), _ignores(proposed.ignore))
     yield from _entries("waiver", _waivers(applied.waivers), _waivers(proposed.waivers))
+    if applied.table.get("base") != proposed.table.get("base"):
+        yield "changed", "base", f"base {applied.table.get('base')!r} → {proposed.table.get('base')!r} (local runs only)"
     if applied.files != proposed.files:
         yield "changed", "files", "[files] changed (which files count as documentation or observability)"
     for name in SURFACE_TABLES:
