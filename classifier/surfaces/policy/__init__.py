@@ -7,6 +7,12 @@ blocks or shows (an exclude or ignore or waiver added, a severity lowered,
 ``fail_on`` raised, a path, table or frozen version dropped from a surface, or a
 surface setting changed in a way whose direction cannot be told), ``tightened``
 for the inverse, ``changed`` for settings that do not decide what passes.
+
+The comparison is written out key by key rather than taken from a generic
+structural diff (DeepDiff): what matters is which way each key moves (an
+exclude added loosens, an append-only table added tightens), which a generic
+diff does not say, and DeepDiff's import alone measured 70-360 ms here against
+well under a millisecond for this whole comparison.
 """
 
 from __future__ import annotations
