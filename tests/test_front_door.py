@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 import re
@@ -9,6 +10,11 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 import pytest
 
@@ -44,15 +50,44 @@ def _commands(block: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+def _setup_blocks() -> list[list[str]]:
+    blocks = [_commands(block) for block in _blocks(_sections("Set up"), "sh")]
+    assert len(blocks) == 2, "Set up shows two sh blocks: the set-up commands, then the lowest declared versions"
+    return blocks
+
+
 def readme_setup_commands() -> list[str]:
-    blocks = _blocks(_sections("Set up"), "sh")
-    assert blocks, "the Set up section needs a sh code block"
-    return _commands(blocks[0])
+    return _setup_blocks()[0]
+
+
+def readme_lowest_versions_commands() -> list[str]:
+    return _setup_blocks()[1]
 
 
 def readme_other_commands() -> list[str]:
-    setup = set(readme_setup_commands())
+    setup = {command for block in _setup_blocks() for command in block}
     return [command for block in _blocks(README, "sh") for command in _commands(block) if command not in setup]
+
+
+def ci_steps() -> list[str]:
+    """The commands ``.ci/run`` runs: every line but comments, shell options, the folder change and exports."""
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    return [
+        line for line in script.splitlines()
+        if line.strip() and not line.startswith(("#", "set ", "cd ", "export "))
+    ]
+
+
+def declared_test_extra() -> set[str]:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    requirements = pyproject["project"]["optional-dependencies"]["test"]
+    return {_distribution_name(requirement) for requirement in requirements}
+
+
+def _distribution_name(requirement: str) -> str:
+    name = re.match(r"[A-Za-z0-9._-]+", requirement)
+    assert name is not None, requirement
+    return re.sub(r"[-_.]+", "-", name.group()).lower()
 
 
 def test_readme_is_read_in_minutes() -> None:
@@ -65,13 +100,42 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     assert "pip install" in commands[0] and "pytest" in commands[1]
 
 
+def test_readme_setup_installs_the_newest_allowed_versions() -> None:
+    # A plain install keeps whatever older versions a reused machine already has.
+    assert "--upgrade --upgrade-strategy eager" in readme_setup_commands()[0]
+
+
+def test_readme_runs_the_tests_again_with_the_lowest_declared_versions() -> None:
+    *_, install, run = readme_lowest_versions_commands()
+    environment = run.split(" -m pytest")[0]
+    assert run == f"{environment} -m pytest"
+    assert environment != "python", "the lowest versions need an environment of their own"
+    assert f"--python {environment} " in install
+    assert "--resolution lowest-direct" in install and install.endswith("-e '.[test]'")
+
+
 def test_ci_runs_the_readme_commands_and_nothing_else() -> None:
-    script = (ROOT / ".ci" / "run").read_text("utf-8")
-    steps = [
-        line for line in script.splitlines()
-        if line.strip() and not line.startswith(("#", "set ", "cd ", "export "))
-    ]
-    assert steps == readme_setup_commands()
+    assert ci_steps() == readme_setup_commands() + readme_lowest_versions_commands()
+
+
+def test_ci_stops_at_the_first_failing_command_with_postgres_required() -> None:
+    # With -e a pytest run that collects nothing (exit 5) fails CI like any failure; no step may mask a status.
+    script = (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
+    first_step = script.index(ci_steps()[0])
+    assert "set -euo pipefail" in script[:first_step]
+    assert "export CLASSIFY_REQUIRE_POSTGRES=1" in script[:first_step]
+    assert not [step for step in ci_steps() if re.search(r"\|\||;|&|\btrue\b", step)]
+
+
+def test_test_extra_installs_every_package_the_tests_import_or_skip() -> None:
+    # Such a test skips when its package is missing: the set-up must install it, or it never runs.
+    installed = importlib.metadata.packages_distributions()
+    wanted: set[str] = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        for module in re.findall(r"importorskip\(\"([\w.]+)\"", path.read_text("utf-8")):
+            top = module.split(".")[0]
+            wanted.update(_distribution_name(name) for name in installed.get(top, [top]))
+    assert wanted and wanted <= declared_test_extra(), sorted(wanted - declared_test_extra())
 
 
 def test_readme_lists_every_exit_code() -> None:
