@@ -127,6 +127,13 @@ def snapshot_drift(root: Path, config: Config, documents: Served, versions: Sequ
     )
 
 
+def served_differences(root: Path, config: Config, version: str, served: Any) -> list[Finding]:
+    """The OpenAPI findings between the snapshot of ``version`` under ``root`` and the ``served`` document."""
+    api = parse_api_config(config.table, config.origin)
+    head = Revision("the app", None, "what the app serves")
+    return version_drift(config, api, DirectorySource(root, root), head, version, served).findings
+
+
 def version_drift(
     config: Config, api: ApiConfig, files: DirectorySource, head: Revision, version: str, served: Any
 ) -> VersionDrift:
