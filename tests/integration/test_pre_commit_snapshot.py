@@ -9,10 +9,12 @@ installs, and runs this checkout's code.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -116,21 +118,22 @@ def test_the_files_filter_skips_an_unrelated_commit(service: GitRepo, environmen
     assert "(no files to check)Skipped" in result.stdout
 
 
-def test_a_narrowed_files_filter_skips_code_outside_the_app(service: GitRepo, environment: dict[str, str],
-                                                           make_repo: object) -> None:
-    hooks = make_repo("hooks")  # type: ignore[operator]
+def test_the_example_configuration_narrows_the_filter_to_the_app(service: GitRepo, environment: dict[str, str],
+                                                                 make_repo: Callable[[str], GitRepo]) -> None:
+    # The example's own .pre-commit-config.yaml, pointed at this checkout's hook definitions.
+    hooks = make_repo("hooks")
     hooks.write(".pre-commit-hooks.yaml", (PROJECT / ".pre-commit-hooks.yaml").read_text("utf-8"))
     rev = hooks.commit("hooks")
-    service.write(".pre-commit-config.yaml", (
-        f"repos:\n  - repo: {hooks.path.as_uri()}\n    rev: {rev}\n    hooks:\n"
-        f"      - id: {HOOK}\n        files: ^(proofs_service/|snapshots/)\n"))
+    config = (service.path / ".pre-commit-config.yaml").read_text("utf-8")
+    config = re.sub(r"repo: \S+", f"repo: {hooks.path.as_uri()}", config)
+    service.write(".pre-commit-config.yaml", config.replace("rev: v0.1.0", f"rev: {rev}"))
     add_field_in_code(service.path, "v1")
-    service.commit("drift and the hook configuration, committed without the hook")
+    service.commit("drift, committed without the hook")
     service.write("tests/test_proofs.py", (service.path / "tests/test_proofs.py").read_text("utf-8") + "\n")
     service.git("add", "-A")
-    skipped = pre_commit(service, environment, "run", "--verbose")
+    skipped = pre_commit(service, environment, "run", HOOK, "--verbose")
     assert skipped.returncode == 0, skipped.stdout + skipped.stderr
     assert "(no files to check)Skipped" in skipped.stdout
-    ran = pre_commit(service, environment, "run", "--verbose", "--files", "proofs_service/v1.py")
+    ran = pre_commit(service, environment, "run", HOOK, "--verbose", "--files", "proofs_service/v1.py")
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert V1_DRIFT in ran.stdout.splitlines()
