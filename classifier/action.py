@@ -106,36 +106,51 @@ def _snapshot_check(env: Mapping[str, str], temp: Path) -> tuple[dict[str, Any],
         return ("snapshot-check imports the checked-out code, and under pull_request_target that code would run "
                 "with the base repository's secrets and write token; run it in a pull_request workflow")
     child_env = _this_environment(env)
-    install = env.get("CLASSIFY_INPUT_SNAPSHOT_INSTALL", "").strip()
-    if install:
-        installed = subprocess.run(install, shell=True, env=child_env, capture_output=True, text=True)
-        if installed.stdout or installed.stderr:
-            print(installed.stdout + installed.stderr, file=sys.stderr)
-        if installed.returncode != 0:
-            return f"the snapshot-install command {install!r} failed with exit status {installed.returncode}"
+    failed = _install_app(env.get("CLASSIFY_INPUT_SNAPSHOT_INSTALL", "").strip(), child_env)
+    if failed:
+        return failed
     report_path, markdown_path = temp / f"{SNAPSHOT_REPORT}.json", temp / f"{SNAPSHOT_REPORT}.md"
     for stale in (report_path, markdown_path):
         stale.unlink(missing_ok=True)  # never publish a report left by an earlier run
-    sarif = env.get("CLASSIFY_INPUT_SARIF_FILE")
-    drift_sarif = temp / f"{SNAPSHOT_REPORT}.sarif"
+    sarif = temp / f"{SNAPSHOT_REPORT}.sarif" if env.get("CLASSIFY_INPUT_SARIF_FILE") else None
     argv = [sys.executable, "-m", "classifier", "snapshot", "--check", "--format", "github",
             "--format", f"json:{report_path}", "--format", f"markdown:{markdown_path}"]
-    argv += ["--format", f"sarif:{drift_sarif}"] if sarif else []
+    argv += ["--format", f"sarif:{sarif}"] if sarif else []
     for flag, key in (("--config", "CLASSIFY_INPUT_CONFIG"), ("--fail-on", "CLASSIFY_INPUT_FAIL_ON")):
         argv += [flag, env[key]] if env.get(key) else []
-    checked = subprocess.run(argv, env=child_env, capture_output=True, text=True)
+    checked = subprocess.run(argv, env=child_env, capture_output=True, text=True, check=False)
     sys.stdout.write(checked.stdout)  # the annotations, after the comparison's
     if checked.returncode not in (EXIT_PASSED, EXIT_FAILED) or not report_path.is_file():
         print(checked.stderr, file=sys.stderr)
         return checked.stderr.strip() or f"classify snapshot --check ended with exit status {checked.returncode}"
-    drift_markdown = markdown_path.read_text("utf-8")
+    markdown = markdown_path.read_text("utf-8")
+    _add_to_summary_and_sarif(env, markdown, sarif)
+    return json.loads(report_path.read_text("utf-8")), markdown
+
+
+def _install_app(command: str, child_env: Mapping[str, str]) -> str | None:
+    """Run the ``snapshot-install`` command; what went wrong, or None."""
+    if not command:
+        return None
+    installed = subprocess.run(command, shell=True, env=child_env, capture_output=True, text=True, check=False)
+    if installed.stdout or installed.stderr:
+        print(installed.stdout + installed.stderr, file=sys.stderr)
+    if installed.returncode != 0:
+        return f"the snapshot-install command {command!r} failed with exit status {installed.returncode}"
+    return None
+
+
+def _add_to_summary_and_sarif(env: Mapping[str, str], markdown: str, sarif: Path | None) -> None:
+    """The snapshot check's table after the comparison's in the job summary, its results in the same SARIF run."""
     summary = env.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(f"\n{drift_markdown}")
-    if sarif:
-        _join_sarif(Path(sarif), drift_sarif)
-    return json.loads(report_path.read_text("utf-8")), drift_markdown
+            handle.write(f"\n{markdown}")
+    if sarif is not None:
+        target = Path(env["CLASSIFY_INPUT_SARIF_FILE"])
+        document = json.loads(target.read_text("utf-8"))
+        document["runs"][0]["results"].extend(json.loads(sarif.read_text("utf-8"))["runs"][0]["results"])
+        target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def _this_environment(env: Mapping[str, str]) -> dict[str, str]:
@@ -144,14 +159,6 @@ def _this_environment(env: Mapping[str, str]) -> dict[str, str]:
     scripts = str(Path(sys.executable).parent)
     kept = {key: value for key, value in env.items() if key not in WITHHELD}
     return {**kept, "PATH": f"{scripts}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": sys.prefix}
-
-
-def _join_sarif(target: Path, extra: Path) -> None:
-    """Add the snapshot check's results to the comparison's SARIF run: one tool, one catalogue, one upload."""
-    document = json.loads(target.read_text("utf-8"))
-    results = json.loads(extra.read_text("utf-8"))["runs"][0]["results"]
-    document["runs"][0]["results"].extend(results)
-    target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def _both(report: Mapping[str, Any], drift: Mapping[str, Any]) -> dict[str, Any]:

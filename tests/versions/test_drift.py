@@ -90,8 +90,8 @@ def test_an_unfrozen_version_changed_in_code_has_a_stale_snapshot(service: Path,
     assert [(f["rule"], f["label"], f["severity"], f["blocking"], f["message"]) for f in report["findings"]] == [
         ("OAS508", "additive", "warning", False, NOTE_ADDED),
         ("VER202", "breaking", "error", True,
-         f"v2: snapshots/v2/openapi.json is out of date: OAS508 {NOTE_ADDED}; "
-         "write it with classify snapshot --version v2 and commit it"),
+         (f"v2: snapshots/v2/openapi.json is out of date: OAS508 {NOTE_ADDED}; "
+          "write it with classify snapshot --version v2 and commit it")),
     ]
     assert report["violations"] == []
 
@@ -131,7 +131,7 @@ def test_documents_from_files_one_per_version(service: Path, tmp_path: Path,
     assert run.code == 1
     assert run.report["head"] == {"name": str(tmp_path / "openapi-{version}.json"), "sha": None,
                                   "how": "the document given with --from-file"}
-    assert [(f["rule"], f["message"]) for f in run.report["findings"]][0] == (
+    assert next((f["rule"], f["message"]) for f in run.report["findings"]) == (
         "OAS101", "GET /proofs/{proof_id}/events: operation removed")
     assert not [name for name in sys.modules if name.startswith("proofs_service")]  # nothing was imported
 
