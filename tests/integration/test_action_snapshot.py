@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GitRepo
-from test_action import pull_request_event, run_action
+from test_action import _FakeGitHub, fake_github, pull_request_event, run_action  # noqa: F401 - a fixture
 from tests.versions.conftest import EXAMPLE, add_field_in_code, regenerate_equivalent
 
 INSTALL = "pip install --quiet fastapi"
@@ -116,3 +116,16 @@ def test_the_app_gets_no_token(service: tuple[GitRepo, str], runner_temp: Path) 
                      snapshot_install=f"{INSTALL} && echo \"token=$CLASSIFY_GITHUB_TOKEN\" > {leak}")
     assert run.code == 0, run.stdout + run.stderr
     assert leak.read_text("utf-8") == "token=\n"
+
+
+def test_the_pull_request_comment_carries_both_reports(service: tuple[GitRepo, str], runner_temp: Path,
+                                                       fake_github: str) -> None:
+    repo, base = service
+    add_field_in_code(repo.path, "v1")
+    repo.commit("a note on v1 proofs")
+    run = run_action(repo, runner_temp, "pull_request", pull_request_event(repo, base), comment="true",
+                     snapshot_check="true", snapshot_install=INSTALL)
+    assert run.code == 1, run.stdout + run.stderr
+    [comment] = _FakeGitHub.comments
+    assert "## ✅ classify: **non-breaking** — passed" in comment["body"]
+    assert f"| `VER201` frozen-snapshot-drift | `snapshots/v1/openapi.json` | {V1_DRIFT} |" in comment["body"]
