@@ -59,10 +59,15 @@ def frozen_contract(classify_project: Path, classify_app: Any) -> Callable[[str]
 
 
 def assert_matches_snapshot(app: Any, version: str, project: Path) -> None:
-    """Fail the test with a readable diff when ``app``'s document for ``version`` differs from its snapshot."""
+    """Fail the test when ``app``'s document for ``version`` differs from its snapshot.
+
+    The message lists the differences as the OpenAPI rules name them (what
+    ``classify snapshot --check`` reports), then the text diff of the two documents.
+    """
     from classifier.surfaces.versions.app import read_document, readable_diff, served_document
     from classifier.surfaces.versions.snapshot import snapshot_file
 
+    config = _config(project)
     api = _api(project)
     target = snapshot_file(project, api, version)
     shown = target.relative_to(project).as_posix()
@@ -71,13 +76,27 @@ def assert_matches_snapshot(app: Any, version: str, project: Path) -> None:
     served = served_document(app, api.openapi_url.replace("{version}", version))
     committed = read_document(target)
     if committed != served:
+        differences = "".join(f"  {line}\n" for line in structural_differences(project, config, version, served))
         diff = readable_diff(committed, served, shown, f"app {version}")
-        pytest.fail(f"the app no longer serves the frozen {version} contract of {shown}:\n{diff}", pytrace=False)
+        pytest.fail(f"the app no longer serves the frozen {version} contract of {shown}:\n{differences}{diff}",
+                    pytrace=False)
+
+
+def structural_differences(project: Path, config: Any, version: str, served: Any) -> list[str]:
+    """Each OpenAPI finding between the snapshot of ``version`` and ``served``, as ``RULE message``."""
+    from classifier.surfaces.versions.drift import served_differences
+
+    return [f"{finding.rule} {finding.message}" for finding in served_differences(project, config, version, served)]
+
+
+def _config(project: Path) -> Any:
+    from classifier.policy.config import load_config
+
+    return load_config(project)
 
 
 def _api(project: Path) -> Any:
-    from classifier.policy.config import load_config
     from classifier.surfaces.versions.config import parse_api_config
 
-    config = load_config(project)
+    config = _config(project)
     return parse_api_config(config.table, config.origin)

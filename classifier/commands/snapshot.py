@@ -1,23 +1,38 @@
-"""``classify snapshot``: write or check a version's OpenAPI snapshot from the live app.
+"""``classify snapshot``: write a version's OpenAPI snapshot from the live app, or check every snapshot against it.
 
-Exit codes: 0 written or matching, 1 ``--check`` found a snapshot that differs
-from what the app serves (or is missing), 2 usage or input error.
+This command imports your app: it runs your own current code, on purpose, as
+your tests do. ``classify`` itself (the comparison) never does.
+
+Exit codes: 0 written, or ``--check`` found no drift that blocks; 1 ``--check``
+found a drift that blocks (a frozen version's, or a snapshot out of date);
+2 usage or input error.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from classifier.commands.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, write_text
 from classifier.errors import ClassifierError, UsageError
 
 if TYPE_CHECKING:  # the app and its documents are loaded only when the command runs
-    from classifier.surfaces.versions.config import ApiConfig
+    from classifier.policy.config import Config
     from classifier.surfaces.versions.snapshot import ServedDocuments
 
-EXIT_OK, EXIT_DIFFERS, EXIT_ERROR = 0, 1, 2
+LABEL_CHOICES = ("breaking", "additive", "non-breaking", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One ``--format NAME[:PATH]`` of the drift report: a reporter and where it writes (None: stdout)."""
+
+    format: str
+    path: Path | None
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,33 +40,54 @@ def configure(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--app", metavar="MODULE:APP", help="the ASGI app serving the documents "
                         "(default: [tool.classifier.api] app)")
-    source.add_argument("--from-file", metavar="FILE", type=Path, help="take the document from a JSON or YAML file")
+    source.add_argument("--from-file", metavar="FILE", type=Path, help="take the document from a JSON or YAML file "
+                        "({version} in the name: one file per version)")
     parser.add_argument("--version", dest="api_version", metavar="VERSION", help="the API version, e.g. v2 "
                         "(required to write; --check checks every version with a snapshot when omitted)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a committed snapshot "
-                        "differs from what the app serves")
+    parser.add_argument("--check", action="store_true", help="write nothing; compare each committed snapshot with "
+                        "what the app serves and report the differences like a comparison (exit 1 when one blocks)")
     parser.add_argument("--config", metavar="FILE", type=Path, help="configuration file (default: .classifier.toml, "
                         "else [tool.classifier] in pyproject.toml of the current folder)")
+    parser.add_argument("--format", dest="formats", action="append", metavar="NAME[:PATH]", type=_output,
+                        help="with --check: text, json, markdown, github, sarif, junit or gitlab, to stdout or to "
+                        "PATH; repeatable")
+    parser.add_argument("--fail-on", choices=LABEL_CHOICES, help="with --check: lowest label that fails "
+                        "(default: the configuration's fail_on)")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="with --check: colour the text report")
     parser.set_defaults(handler=run)
+
+
+def _output(value: str) -> Output:
+    from classifier.report import REPORTERS
+
+    name, _, path = value.partition(":")
+    if name not in REPORTERS:
+        raise argparse.ArgumentTypeError(f"unknown format {name!r} (choose from {', '.join(REPORTERS)})")
+    return Output(name, Path(path) if path else None)
 
 
 def run(args: argparse.Namespace) -> int:
     """Write or check snapshots as ``args`` asks; print what happened and return the exit code."""
     from classifier.surfaces.versions.snapshot import (
         ServedDocuments,
+        api_of,
         check_version_name,
         load_project,
         versions_to_check,
     )
 
-    root, api = load_project(args.config)
+    root, config = load_project(args.config)
+    api = api_of(config)
     documents = ServedDocuments(root, api, app=args.app, from_file=args.from_file)
     if args.check:
-        return _check(root, api, documents, versions_to_check(args.api_version, root, api))
+        return _check(args, root, config, documents, versions_to_check(args.api_version, root, api))
+    if args.formats or args.fail_on:
+        raise UsageError("--format and --fail-on go with --check", hint="add --check, or drop them to write")
     if args.api_version is None:
         raise UsageError("which version to write?", hint="add --version, e.g. --version v2")
     check_version_name(args.api_version)
-    return _write(root, api, documents, args.api_version)
+    return _write(root, config, documents, args.api_version)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,32 +103,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _write(root: Path, api: ApiConfig, documents: ServedDocuments, version: str) -> int:
-    from classifier.surfaces.versions.snapshot import write_snapshot
+def _write(root: Path, config: Config, documents: ServedDocuments, version: str) -> int:
+    from classifier.surfaces.versions.snapshot import api_of, write_snapshot
 
-    written = write_snapshot(root, api, documents, version)
+    written = write_snapshot(root, api_of(config), documents, version)
     if written.changed:
         print(f"{written.shown}: written ({written.paths} paths)")
     else:
         print(f"{written.shown}: unchanged")
-    return EXIT_OK
+    return EXIT_PASSED
 
 
-def _check(root: Path, api: ApiConfig, documents: ServedDocuments, versions: list[str]) -> int:
-    from classifier.surfaces.versions.snapshot import check_snapshot
+def _check(args: argparse.Namespace, root: Path, config: Config, documents: ServedDocuments,
+           versions: list[str]) -> int:
+    from classifier.model import Label
+    from classifier.report import RenderOptions, render
+    from classifier.surfaces.versions.drift import snapshot_drift
 
-    differing = 0
-    for version in versions:
-        result = check_snapshot(root, api, documents, version)
-        if result.state == "missing":
-            print(f"{result.shown}: missing (write it with classify snapshot --version {version})")
-        elif result.state == "matches":
-            print(f"{result.shown}: matches what the app serves")
-        else:
-            print(f"{result.shown}: differs from what the app serves")
-            print(result.diff)
-        differing += result.state != "matches"
-    return EXIT_DIFFERS if differing else EXIT_OK
+    if args.fail_on:
+        config = replace(config, fail_on=None if args.fail_on == "none" else Label(args.fail_on))
+    report = snapshot_drift(root, config, documents, versions)
+    outputs = args.formats or [Output("text", None)]
+    # Files first: a reader that closes stdout early must not cost the reports written to paths.
+    for output in sorted(outputs, key=lambda o: o.path is None):
+        colour = output.format == "text" and output.path is None and _use_colour(args.color)
+        write_text(output.path, render(output.format, report, RenderOptions(color=colour)), f"{output.format} report")
+    return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _use_colour(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 if __name__ == "__main__":

@@ -673,6 +673,15 @@ RULES: tuple[Rule, ...] = (
          "A new API version was introduced with all its pieces.",
          "API version {version} added: {folder}, listed in {declaration}, contract tests {tests}; "
          "frozen versions unchanged"),
+    # -- VER2xx: what the running app serves against its committed snapshot (classify snapshot --check only)
+    Rule("VER201", "frozen-snapshot-drift", "versions", _BRK, _ERR,
+         "The app serves a frozen API version differently from its committed snapshot: code changed a frozen "
+         "contract without touching the snapshot.",
+         "frozen {version}: the app no longer serves {snapshot}: {detail}; {fix}", kind="violation"),
+    Rule("VER202", "snapshot-drift", "versions", _BRK, _ERR,
+         "The app serves an API version that is not frozen differently from its committed snapshot: the snapshot "
+         "is out of date, so no comparison sees the change.",
+         "{version}: {snapshot} is out of date: {detail}; {fix}"),
 )
 
 

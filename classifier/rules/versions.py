@@ -13,6 +13,8 @@ RULE_OF_KIND = {
     "upgrade-difference": "VER101",
     "unfrozen-changed": "VER102",
     "version-added": "VER103",
+    "frozen-drift": "VER201",
+    "snapshot-drift": "VER202",
 }
 EMITS = frozenset(RULE_OF_KIND.values())
 

@@ -4,7 +4,10 @@ Each case holds ``base/`` and ``head/`` trees (either may be absent: empty),
 an optional ``config.toml`` (a ``[tool.classifier]``-style table, applied as
 ``--config`` would be; without it the policy committed in ``base/`` applies and
 the one in ``head/`` is its proposed change) and
-``expected.json``: ``{"select": [...], "findings": [...]}``. The exact list of
+``expected.json``: ``{"select": [...], "findings": [...]}``. A case with a
+``served/`` tree is a snapshot check instead (``classify snapshot --check``):
+``served/<version>/openapi.json`` stands in for what the app serves, and the
+snapshots of ``head/`` are checked against it. The exact list of
 findings of the selected rules is compared, messages included. Run pytest with
 ``--update-expected`` to rewrite the files after a deliberate change.
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from classifier.check import run_check
+from classifier.model import Report
 from classifier.policy.config import Config, load_committed_config, parse_config
 from classifier.sources.directory import DirectorySource
 
@@ -36,7 +40,10 @@ def run_case(case: Path, tmp_path: Path, select: list[str]) -> list[dict[str, ob
     base.mkdir(exist_ok=True)
     head.mkdir(exist_ok=True)
     config, proposed = _config(case, base, head)
-    report = run_check(DirectorySource(base, head), config, proposed)
+    if (case / "served").is_dir():
+        report = _snapshot_check(case, head, config)
+    else:
+        report = run_check(DirectorySource(base, head), config, proposed)
     items = [*report.findings, *report.violations]
     return [
         {
@@ -49,6 +56,15 @@ def run_case(case: Path, tmp_path: Path, select: list[str]) -> list[dict[str, ob
         for item in items
         if any(item.rule.startswith(prefix) for prefix in select)
     ]
+
+
+def _snapshot_check(case: Path, head: Path, config: Config) -> Report:
+    from classifier.surfaces.versions.drift import snapshot_drift
+    from classifier.surfaces.versions.snapshot import ServedDocuments, api_of, versions_to_check
+
+    api = api_of(config)
+    served = ServedDocuments(head, api, from_file=case / "served" / "{version}" / "openapi.json")
+    return snapshot_drift(head, config, served, versions_to_check(None, head, api))
 
 
 def _config(case: Path, base: Path, head: Path) -> tuple[Config, Config | None]:

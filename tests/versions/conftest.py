@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -98,3 +100,37 @@ def versioned(repo: Any) -> Any:
         },
     )
     return repo
+
+
+def add_field_in_code(service: Path, module: str, line: str = "    note: str | None = None\n") -> None:
+    """Add a field to the ``Proof`` response model of ``proofs_service/<module>.py``, after ``created_at``."""
+    path = service / "proofs_service" / f"{module}.py"
+    text = path.read_text("utf-8")
+    anchor = "    created_at: datetime\n"
+    assert text.count(anchor) == 1
+    path.write_text(text.replace(anchor, anchor + line), "utf-8")
+
+
+def regenerate_equivalent(snapshot: Path) -> None:
+    """Rewrite a snapshot as another generator might: keys in reverse order, four-space indentation."""
+    def reversed_keys(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: reversed_keys(value[key]) for key in reversed(list(value))}
+        if isinstance(value, list):
+            return [reversed_keys(item) for item in value]
+        return value
+
+    document = json.loads(snapshot.read_text("utf-8"))
+    snapshot.write_text(json.dumps(reversed_keys(document), indent=4), "utf-8")
+
+
+@pytest.fixture
+def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the example service as the current folder; its modules are forgotten afterwards."""
+    copy = tmp_path / "service"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    monkeypatch.chdir(copy)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the app's folder is put first on it
+    yield copy
+    for name in [name for name in sys.modules if name.split(".")[0] == "proofs_service"]:
+        del sys.modules[name]

@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from tests.versions.conftest import EXAMPLE, Run
+from tests.versions.conftest import EXAMPLE, Run, add_field_in_code
 
 Classify = Callable[..., Run]
 
@@ -92,3 +92,12 @@ def test_missing_snapshot_says_how_to_write_it(service: Path) -> None:
     proc = _pytest(service, "tests/test_contract_v2.py")
     assert proc.returncode == 1
     assert "snapshots/v2/openapi.json does not exist: write it with `classify snapshot --version v2`" in proc.stdout
+
+
+def test_frozen_contract_test_names_the_structural_differences_first(service: Path) -> None:
+    add_field_in_code(service, "v1")
+    proc = _pytest(service, "tests/test_contract_v1.py")
+    assert proc.returncode == 1
+    assert ("the app no longer serves the frozen v1 contract of snapshots/v1/openapi.json:\n"
+            "  OAS508 GET /proofs/{proof_id} response 200 application/json: property 'note' added\n"
+            "--- snapshots/v1/openapi.json") in proc.stdout

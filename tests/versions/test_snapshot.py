@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from classifier import cli
 from classifier.commands.snapshot import main
-from tests.versions.conftest import EXAMPLE
-
-
-@pytest.fixture
-def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the example service as the current folder."""
-    copy = tmp_path / "service"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    monkeypatch.chdir(copy)
-    monkeypatch.setattr(sys, "path", list(sys.path))  # the app's folder is put first on it
-    yield copy
-    for name in [name for name in sys.modules if name.split(".")[0] == "proofs_service"]:
-        del sys.modules[name]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], list[str]]:
@@ -36,26 +21,34 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]
 
 def test_check_passes_when_every_snapshot_matches_the_app(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(capsys, "--check") == (0, [
-        "snapshots/v1/openapi.json: matches what the app serves",
-        "snapshots/v2/openapi.json: matches what the app serves",
+        "base: snapshots (the snapshot files of v1, v2)",
+        "head: proofs_service.app:app (what the app serves, asked in process)",
+        "",
+        "label: none — nothing changed (2 files compared); passed",
     ], [])
 
 
-def test_check_fails_with_a_diff_when_a_snapshot_differs(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_a_frozen_snapshot_edited_away_from_the_app(service: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     path = service / "snapshots/v1/openapi.json"
     document = json.loads(path.read_text("utf-8"))
     document["info"]["title"] = "Renamed"
     path.write_text(json.dumps(document), "utf-8")
     code, out, err = _run(capsys, "--check", "--version", "v1")
     assert (code, err) == (1, [])
-    assert out[0] == "snapshots/v1/openapi.json: differs from what the app serves"
-    assert '-    "title": "Renamed",' in out and '+    "title": "Proofs API",' in out
+    assert out[3:5] == ["Violations", "  VER201 frozen-snapshot-drift  snapshots/v1/openapi.json: frozen v1: the app no "
+                        "longer serves snapshots/v1/openapi.json: the documents differ only in values no OpenAPI rule "
+                        "compares (descriptions, titles, examples …); v1 never changes: change its code back until "
+                        "the app serves snapshots/v1/openapi.json again, and make the change in v2 (then classify "
+                        "snapshot --version v2)"]
 
 
 def test_check_reports_a_missing_snapshot(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.rmtree(service / "snapshots/v2")
-    assert _run(capsys, "--check", "--version", "v2") == (
-        1, ["snapshots/v2/openapi.json: missing (write it with classify snapshot --version v2)"], [])
+    code, out, err = _run(capsys, "--check", "--version", "v2")
+    assert (code, err) == (1, [])
+    assert "    breaking      VER202 snapshot-drift  v2: snapshots/v2/openapi.json is out of date: the file does not " \
+           "exist, the app serves the version; write it with classify snapshot --version v2 and commit it [blocks]" in out
 
 
 def test_write_is_canonical_and_idempotent(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,7 +98,7 @@ def test_usage_errors(service: Path, capsys: pytest.CaptureFixture[str], argv: l
 
 def test_through_the_classify_command(service: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert cli.main(["snapshot", "--check", "--version", "v1"]) == 0
-    assert capsys.readouterr().out == "snapshots/v1/openapi.json: matches what the app serves\n"
+    assert cli.main(["snapshot", "--check", "--version", "v1", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "passed"
     assert cli.main(["snapshot"]) == 2
     assert capsys.readouterr().err == "classify: error: which version to write?; fix: add --version, e.g. --version v2\n"

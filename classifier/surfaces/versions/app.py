@@ -37,6 +37,10 @@ def load_app(target: str, root: Path) -> ASGIApp:
     except ImportError as exc:
         raise UsageError(f"--app {target}: cannot import {module_name} ({exc})",
                          hint="run from the project folder or install the project") from None
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the app's own code failed: bad input, not our bug
+        raise UsageError(f"--app {target}: importing {module_name} failed ({type(exc).__name__}: {exc})",
+                         hint="the app must import without its server: set the environment it reads at import "
+                         "and install its dependencies") from None
     app: Any = module
     for part in attribute.split("."):
         if not hasattr(app, part):
@@ -52,7 +56,11 @@ def served_document(app: ASGIApp, url: str) -> dict[str, Any]:
     Raises:
         SourceError: the app answers another status or something that is not a JSON object.
     """
-    status, body = asyncio.run(_get(app, url))
+    try:
+        status, body = asyncio.run(_get(app, url))
+    except Exception as exc:  # noqa: BLE001 - the app's own code failed while answering
+        raise SourceError(f"the app failed at {url} ({type(exc).__name__}: {exc})",
+                          hint="the app must serve its OpenAPI document without a database or network") from None
     if status != 200:
         raise SourceError(f"the app answered {status} at {url}",
                           hint="set [tool.classifier.api] openapi_url to where the app serves the version's document")

@@ -1,11 +1,12 @@
-"""Writing and checking a version's OpenAPI snapshot from the live app.
+"""Writing a version's OpenAPI snapshot from the live app, and what the app serves.
 
 This imports the user's own current code on purpose (``app = "module:app"``):
 it serves ``classify snapshot``, the user's command run on the working tree,
 never on a revision being compared. Snapshots are written canonically (sorted
 keys, two-space indent) so that diffs between versions stay small and
-reformatting never shows up. The functions return what happened; the command
-(``classifier.commands.snapshot``) prints it.
+reformatting never shows up. Checking them is ``drift.snapshot_drift``. The
+functions return what happened; the command (``classifier.commands.snapshot``)
+prints it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from classifier.errors import UsageError
-from classifier.model import Side
+from classifier.model import Revision, Side
+from classifier.policy.config import Config
 from classifier.surfaces.versions.config import ApiConfig
 
 SPEC_NAMES = ("openapi.json", "openapi.yaml", "openapi.yml")
@@ -30,18 +32,12 @@ class SnapshotWrite:
     paths: int
 
 
-@dataclass(frozen=True, slots=True)
-class SnapshotCheck:
-    """One checked snapshot: ``missing``, ``matches`` or ``differs`` (then ``diff`` says how)."""
-
-    version: str
-    shown: str
-    state: str
-    diff: str | None = None
-
-
 class ServedDocuments:
-    """What the app (or a file) serves for each version; the app is imported once, on first use."""
+    """What the app (or a file) serves for each version; the app is imported once, on first use.
+
+    A ``from_file`` path may hold ``{version}``: each version's document is then
+    read from its own file (a build step that exports them, or test data).
+    """
 
     def __init__(self, root: Path, api: ApiConfig, app: str | None = None, from_file: Path | None = None) -> None:
         self.from_file = from_file
@@ -50,11 +46,17 @@ class ServedDocuments:
         self.api = api
         self._app: Any = None
 
+    def described(self) -> Revision:
+        """What serves the documents, as a report names its head side."""
+        if self.from_file is not None:
+            return Revision(str(self.from_file), None, "the document given with --from-file")
+        return Revision(self.target or "the app", None, "what the app serves, asked in process")
+
     def served(self, version: str) -> Any:
         from classifier.surfaces.versions.app import load_app, read_document, served_document
 
         if self.from_file is not None:
-            return read_document(self.from_file)
+            return read_document(Path(str(self.from_file).replace("{version}", version)))
         if self.target is None:
             raise UsageError("no app to ask", hint="pass --app module:app, or set [tool.classifier.api] app")
         if self._app is None:
@@ -62,14 +64,19 @@ class ServedDocuments:
         return served_document(self._app, self.api.openapi_url.replace("{version}", version))
 
 
-def load_project(config_path: Path | None) -> tuple[Path, ApiConfig]:
-    """The project root (the config file's folder, else the current folder) and its ``api`` section."""
+def load_project(config_path: Path | None) -> tuple[Path, Config]:
+    """The project root (the config file's folder, else the current folder) and its configuration."""
     from classifier.policy.config import load_config
-    from classifier.surfaces.versions.config import parse_api_config
 
     root = config_path.resolve().parent if config_path is not None else Path.cwd()
-    config = load_config(root, config_path)
-    return root, parse_api_config(config.table, config.origin)
+    return root, load_config(root, config_path)
+
+
+def api_of(config: Config) -> ApiConfig:
+    """The ``api`` section of ``config``."""
+    from classifier.surfaces.versions.config import parse_api_config
+
+    return parse_api_config(config.table, config.origin)
 
 
 def check_version_name(version: str) -> None:
@@ -123,18 +130,3 @@ def versions_to_check(version: str | None, root: Path, api: ApiConfig) -> list[s
         raise UsageError(f"no snapshot folder matches {api.snapshots} under {root}",
                          hint="write one first: classify snapshot --version v1")
     return found
-
-
-def check_snapshot(root: Path, api: ApiConfig, documents: ServedDocuments, version: str) -> SnapshotCheck:
-    """Compare the committed snapshot of ``version`` with what the app serves."""
-    from classifier.surfaces.versions.app import read_document, readable_diff
-
-    target = snapshot_file(root, api, version)
-    shown = target.relative_to(root).as_posix()
-    served = documents.served(version)
-    if not target.is_file():
-        return SnapshotCheck(version, shown, "missing")
-    committed = read_document(target)
-    if committed == served:
-        return SnapshotCheck(version, shown, "matches")
-    return SnapshotCheck(version, shown, "differs", readable_diff(committed, served, shown, f"app {version}"))
