@@ -5,29 +5,26 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from classifier.commands.common import EPILOG, EXIT_FAILED, EXIT_PASSED, write_text
+from classifier.commands.common import (
+    EPILOG,
+    EXIT_FAILED,
+    EXIT_PASSED,
+    LABEL_CHOICES,
+    Output,
+    add_output_options,
+    distinct_outputs,
+    write_reports,
+)
 from classifier.errors import UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time to keep start-up cheap
     from classifier.model import Label
     from classifier.policy.config import Config
     from classifier.sources import Source
-
-LABEL_CHOICES = ("breaking", "additive", "non-breaking", "none")
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One ``--format NAME[:PATH]``: a reporter and where it writes (None: stdout)."""
-
-    format: str
-    path: Path | None
-
 
 def configure(check: argparse.ArgumentParser) -> None:
     """Add the comparison options to the ``check`` parser."""
@@ -49,30 +46,19 @@ def configure(check: argparse.ArgumentParser) -> None:
     how.add_argument("--fail-on", choices=LABEL_CHOICES, help="lowest label that fails the run (default: breaking)")
     how.add_argument("--today", metavar="DATE", type=_date, help="judge x-sunset dates and waiver expiries as of DATE "
                      "(YYYY-MM-DD; default: the head commit's date in git mode, today otherwise)")
-    how.add_argument("--format", dest="formats", action="append", metavar="NAME[:PATH]", type=_output,
-                     help="text, json, markdown, github, sarif, junit or gitlab, to stdout or to PATH; repeatable")
-    how.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output")
+    add_output_options(how)
     how.add_argument("--min-label", choices=LABEL_CHOICES[:3], help="text: list only findings at or above this label "
                      "(the rest are counted; what blocks is always listed)")
     how.add_argument("--quiet", "-q", action="store_true", help="text: list only what blocks, and the result line")
     check.set_defaults(handler=run)
 
 
-def _output(value: str) -> Output:
-    from classifier.report import REPORTERS
-
-    name, _, path = value.partition(":")
-    if name not in REPORTERS:
-        raise argparse.ArgumentTypeError(f"unknown format {name!r} (choose from {', '.join(REPORTERS)})")
-    return Output(name, Path(path) if path else None)
-
-
 def run(args: argparse.Namespace) -> int:
     """Compare, write every requested report, and return 0 (passed) or 1 (failed)."""
     from classifier.check import run_check
-    from classifier.report import RenderOptions, render
+    from classifier.report import RenderOptions
 
-    outputs = _distinct_outputs(args.formats or [Output("text", None)])
+    outputs = distinct_outputs(args.formats or [Output("text", None)])
     source, config_root = _open_source(args)
     try:
         committed, proposed = _policy(source, config_root, args.config)
@@ -84,33 +70,9 @@ def run(args: argparse.Namespace) -> int:
         report = run_check(source, config, proposed, committed)
     finally:
         source.close()
-    # Files first: a reader that closes stdout early must not cost the reports written to paths.
-    for output in sorted(outputs, key=lambda o: o.path is None):
-        options = RenderOptions(
-            color=output.format == "text" and output.path is None and _use_colour(args.color),
-            min_label=_label(args.min_label) if args.min_label else None,
-            quiet=args.quiet,
-        )
-        write_text(output.path, render(output.format, report, options), f"{output.format} report")
+    options = RenderOptions(min_label=_label(args.min_label) if args.min_label else None, quiet=args.quiet)
+    write_reports(report, outputs, args.color, options)
     return EXIT_PASSED if report.passed else EXIT_FAILED
-
-
-def _distinct_outputs(outputs: list[Output]) -> list[Output]:
-    """Every output goes somewhere of its own: two documents on one stream or in one file are neither."""
-    on_stdout = [o.format for o in outputs if o.path is None]
-    if len(on_stdout) > 1:
-        raise UsageError(f"--format {' and '.join(on_stdout)} both write to stdout, one document after the other",
-                         hint=f"send all but one to a file, e.g. --format {on_stdout[1]}:report.{on_stdout[1]}")
-    seen: dict[Path, str] = {}
-    for output in outputs:
-        if output.path is None:
-            continue
-        key = Path(os.path.abspath(output.path))
-        if key in seen:
-            raise UsageError(f"--format {seen[key]} and --format {output.format} both write {output.path}",
-                             hint="give each report its own path")
-        seen[key] = output.format
-    return outputs
 
 
 def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, Config | None]:
@@ -199,13 +161,3 @@ def _label(name: str) -> Label:
     from classifier.model import Label
 
     return Label(name)
-
-
-def _use_colour(choice: str) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):  # CI logs render colour though they are not terminals
-        return True
-    return os.environ.get("TERM") != "dumb" and sys.stdout.isatty()

@@ -11,29 +11,26 @@ found a drift that blocks (a frozen version's, or a snapshot out of date);
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from classifier.commands.common import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, write_text
+from classifier.commands.common import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_PASSED,
+    LABEL_CHOICES,
+    Output,
+    add_output_options,
+    distinct_outputs,
+    write_reports,
+)
 from classifier.errors import ClassifierError, UsageError
 
 if TYPE_CHECKING:  # the app and its documents are loaded only when the command runs
     from classifier.policy.config import Config
     from classifier.surfaces.versions.snapshot import ServedDocuments
-
-LABEL_CHOICES = ("breaking", "additive", "non-breaking", "none")
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One ``--format NAME[:PATH]`` of the drift report: a reporter and where it writes (None: stdout)."""
-
-    format: str
-    path: Path | None
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the snapshot options to ``parser`` (the ``snapshot`` sub-command of ``classify``)."""
@@ -48,23 +45,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "what the app serves and report the differences like a comparison (exit 1 when one blocks)")
     parser.add_argument("--config", metavar="FILE", type=Path, help="configuration file (default: .classifier.toml, "
                         "else [tool.classifier] in pyproject.toml of the current folder)")
-    parser.add_argument("--format", dest="formats", action="append", metavar="NAME[:PATH]", type=_output,
-                        help="with --check: text, json, markdown, github, sarif, junit or gitlab, to stdout or to "
-                        "PATH; repeatable")
-    parser.add_argument("--fail-on", choices=LABEL_CHOICES, help="with --check: lowest label that fails "
+    report = parser.add_argument_group("the drift report (with --check)")
+    add_output_options(report)
+    report.add_argument("--fail-on", choices=LABEL_CHOICES, help="lowest label that fails "
                         "(default: the configuration's fail_on)")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="with --check: colour the text report")
     parser.set_defaults(handler=run)
-
-
-def _output(value: str) -> Output:
-    from classifier.report import REPORTERS
-
-    name, _, path = value.partition(":")
-    if name not in REPORTERS:
-        raise argparse.ArgumentTypeError(f"unknown format {name!r} (choose from {', '.join(REPORTERS)})")
-    return Output(name, Path(path) if path else None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,26 +102,13 @@ def _write(root: Path, config: Config, documents: ServedDocuments, version: str)
 def _check(args: argparse.Namespace, root: Path, config: Config, documents: ServedDocuments,
            versions: list[str]) -> int:
     from classifier.model import Label
-    from classifier.report import RenderOptions, render
     from classifier.surfaces.versions.drift import snapshot_drift
 
     if args.fail_on:
         config = replace(config, fail_on=None if args.fail_on == "none" else Label(args.fail_on))
     report = snapshot_drift(root, config, documents, versions)
-    outputs = args.formats or [Output("text", None)]
-    # Files first: a reader that closes stdout early must not cost the reports written to paths.
-    for output in sorted(outputs, key=lambda o: o.path is None):
-        colour = output.format == "text" and output.path is None and _use_colour(args.color)
-        write_text(output.path, render(output.format, report, RenderOptions(color=colour)), f"{output.format} report")
+    write_reports(report, distinct_outputs(args.formats or [Output("text", None)]), args.color)
     return EXIT_PASSED if report.passed else EXIT_FAILED
-
-
-def _use_colour(choice: str) -> bool:
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return sys.stdout.isatty()
 
 
 if __name__ == "__main__":

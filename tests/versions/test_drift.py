@@ -14,10 +14,15 @@ from tests.versions.conftest import add_field_in_code, regenerate_equivalent
 
 V1_DRIFT = (
     "frozen v1: the app no longer serves snapshots/v1/openapi.json: OAS508 GET /proofs/{proof_id} response 200 "
-    "application/json: property 'note' added; v1 never changes: change its code back until the app serves "
+    "application/json: property 'note' added (shared by 2 operations: GET /proofs/{proof_id}, POST /proofs); v1 never changes: change its code back until the app serves "
     "snapshots/v1/openapi.json again, and make the change in v2 (then classify snapshot --version v2)"
 )
-NOTE_ADDED = "GET /proofs/{proof_id} response 200 application/json: property 'note' added"
+NOTE_ADDED = ("GET /proofs/{proof_id} response 200 application/json: property 'note' added "
+              "(shared by 2 operations: GET /proofs/{proof_id}, POST /proofs)")
+V1_FIX = ("fix: Change the frozen version's code back until `classify snapshot --check` passes, then ship the change "
+          "where change is allowed: in a later version that is not frozen (its code, then `classify snapshot --version "
+          "v2`), or as a new version (serve it, `classify snapshot --version v3`, a contract test, and the version "
+          "listed as supported). (classify explain VER201)")
 
 
 def _check(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
@@ -39,12 +44,14 @@ def test_a_frozen_model_changed_in_code_is_a_violation_with_the_structural_diffe
         "",
         "Violations",
         f"  VER201 frozen-snapshot-drift  snapshots/v1/openapi.json: {V1_DRIFT}",
+        f"    {V1_FIX}",
         "",
         "openapi",
         "  snapshots/v1/openapi.json",
         f"    additive      OAS508 response-property-added  {NOTE_ADDED}",
         "",
-        "label: additive — 0 breaking, 1 additive, 0 non-breaking, 1 violation; failed (fail_on: breaking)",
+        "label: additive — 0 breaking, 1 additive, 0 non-breaking, 1 violation; failed (fail_on: breaking): "
+        "1 violation blocks",
     ]
 
 
@@ -70,15 +77,17 @@ def test_every_other_format_carries_the_drift(service: Path, tmp_path: Path,
                  "--format", f"junit:{junit}")
     assert run.code == 1
     assert run.out.splitlines()[:2] == [
-        "::error file=snapshots/v1/openapi.json,title=VER201 frozen-snapshot-drift (violation)::" + V1_DRIFT,
+        "::error file=snapshots/v1/openapi.json,title=VER201 frozen-snapshot-drift (violation)::" + V1_DRIFT
+        + "%0A" + V1_FIX,
         "::notice file=snapshots/v1/openapi.json,title=OAS508 response-property-added (additive)::" + NOTE_ADDED,
     ]
     results = json.loads(sarif.read_text("utf-8"))["runs"][0]["results"]
     assert [(r["ruleId"], r["level"], r["message"]["text"]) for r in results] == [
         ("VER201", "error", V1_DRIFT), ("OAS508", "note", NOTE_ADDED)]
     summary = markdown.read_text("utf-8")
-    assert summary.startswith("## ❌ classify: **additive** — failed\n\nBase `snapshots` (the snapshot files of v1, v2)")
-    assert f"| `VER201` frozen-snapshot-drift | `snapshots/v1/openapi.json` | {V1_DRIFT} |" in summary
+    assert summary.startswith("## ❌ classify: **additive** — failed: 1 violation blocks\n\n"
+                              "Base `snapshots` (the snapshot files of v1, v2)")
+    assert f"| `VER201` frozen-snapshot-drift | `snapshots/v1/openapi.json` | {V1_DRIFT}<br>{V1_FIX} |" in summary
     assert "VER201" in junit.read_text("utf-8")
 
 

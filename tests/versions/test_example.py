@@ -99,5 +99,5 @@ def test_frozen_contract_test_names_the_structural_differences_first(service: Pa
     proc = _pytest(service, "tests/test_contract_v1.py")
     assert proc.returncode == 1
     assert ("the app no longer serves the frozen v1 contract of snapshots/v1/openapi.json:\n"
-            "  OAS508 GET /proofs/{proof_id} response 200 application/json: property 'note' added\n"
+            "  OAS508 GET /proofs/{proof_id} response 200 application/json: property 'note' added (shared by 2 operations: GET /proofs/{proof_id}, POST /proofs)\n"
             "--- snapshots/v1/openapi.json") in proc.stdout

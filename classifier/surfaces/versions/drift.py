@@ -197,7 +197,7 @@ def _listed(findings: Sequence[Finding]) -> str:
 
 
 def _fact(layout: Layout, version: str, snapshot: str, detail: str) -> Change:
-    location = Location(snapshot, None, Side.BASE)
+    location = Location(snapshot, None, Side.HEAD)  # the committed file, as it stands in the work tree
     fields = {"version": version, "snapshot": snapshot, "detail": detail}
     if version in layout.api.frozen:
         return Change(SURFACE, "frozen-drift", version, location, {**fields, "fix": frozen_fix(layout, version, snapshot)})
