@@ -159,7 +159,7 @@ def test_blocking_change_fails_after_writing_outputs_and_sarif(project: tuple[Gi
     assert run.code == 1
     assert (run.outputs["status"], run.outputs["label"], run.outputs["non-breaking"]) == ("failed", "non-breaking", "1")
     assert "::error file=app/core.py,line=2,title=GEN003 internal-change (non-breaking)::internal change: code changed" in run.stdout
-    assert "| **non-breaking** | `GEN003` internal-change | `app/core.py:2` |" in run.summary
+    assert "| **non-breaking** (blocks) | `GEN003` internal-change | `app/core.py:2` |" in run.summary
     assert json.loads(sarif.read_text("utf-8"))["runs"][0]["results"][0]["ruleId"] == "GEN003"
 
 
@@ -169,7 +169,9 @@ def test_breaking_pull_request(project: tuple[GitRepo, str], runner_temp: Path) 
     run = run_action(repo, runner_temp, "pull_request", pull_request_event(repo, base))
     assert run.code == 1
     assert (run.outputs["label"], run.outputs["status"], run.outputs["breaking"]) == ("breaking", "failed", "1")
-    assert "::error file=openapi.yaml,line=9,title=OAS101 operation-removed (breaking)::GET /teams: operation removed" in run.stdout
+    # The operation is gone from the head: the annotation is on the file, with the base's line in the message.
+    assert ("::error file=openapi.yaml,title=OAS101 operation-removed (breaking)::GET /teams: operation removed "
+            "(was line 9 at the base)%0Afix: ") in run.stdout
     assert run.summary.startswith("## ❌ classify: **breaking** — failed")
 
 
