@@ -85,13 +85,30 @@ class Source(Protocol):
         ...
 
 
+def tree_path(path: str) -> str | None:
+    """``path`` as git names it inside a tree, or ``None`` if no tree can hold it.
+
+    Pure string work, no file system: a relative ``/``-separated path without
+    ``..``, ``.git`` or NUL, with empty and ``.`` parts dropped. Committed
+    content is read through this alone; git itself then refuses a path that
+    runs through a symlink (mode 120000) of the tree, whatever the disk holds.
+    """
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if not parts or path.startswith("/") or "\0" in path:
+        return None
+    if any(part == ".." or part.lower() == ".git" for part in parts):
+        return None  # outside the tree, or the repository's own data
+    return "/".join(parts)
+
+
 def path_below(root: Path, path: str, folders: dict[str, bool] | None = None) -> Path | None:
     """Where ``path`` lies under ``root`` on disk, or ``None`` if it would leave ``root``.
 
-    A relative path of a tree (no ``..`` or ``.git``, not absolute) whose folders
-    are real folders, never symlinks: git itself does not look through a
-    symlinked folder, and a symlink may point anywhere on the machine. The last
-    part may be a symlink; the caller reads it as its link text.
+    For files on disk only (the working tree, ``--base-dir``/``--head-dir``).
+    A path of a tree (see ``tree_path``) whose folders are real folders, never
+    symlinks: git itself does not look through a symlinked folder, and a
+    symlink may point anywhere on the machine. The last part may be a symlink;
+    the caller reads it as its link text.
 
     Args:
         root: the folder the tree is in.
@@ -99,9 +116,10 @@ def path_below(root: Path, path: str, folders: dict[str, bool] | None = None) ->
         folders: a cache of folders already checked, kept by the caller for as
             long as the tree does not change.
     """
-    parts = [part for part in path.split("/") if part not in ("", ".")]
-    if not parts or path.startswith("/") or any(part == ".." or part.lower() == ".git" for part in parts):
-        return None  # outside the tree, or the repository's own data
+    name = tree_path(path)
+    if name is None:
+        return None
+    parts = name.split("/")
     if not _plain_folders(str(root), parts[:-1], {} if folders is None else folders):
         return None
     return root.joinpath(*parts)

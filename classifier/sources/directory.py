@@ -85,6 +85,13 @@ class DirectorySource:
         full = path_below(self.roots[side], path, self._folders[side])
         return None if full is None else read_file_or_link(full)
 
+    def file_mode(self, side: Side, path: str) -> str | None:
+        """The mode git would record for ``path`` in that folder (``120000`` a symlink), or ``None`` if absent."""
+        full = path_below(self.roots[side], path, self._folders[side])
+        if full is None or not os.path.lexists(full) or full.is_dir() and not full.is_symlink():
+            return None
+        return worktree_mode(full)
+
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
         path = pair.path_at(side)
         return None if path is None else self.read(side, path)

@@ -22,10 +22,22 @@ from typing import Sequence
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
-from classifier.sources import FilePair, blob_id, path_below, read_file_or_link
+from classifier.sources import (
+    FilePair,
+    blob_id,
+    path_below,
+    read_file_or_link,
+    tree_path,
+)
 from classifier.sources.gitcmd import CatFileBatch, Git, find_toplevel
-from classifier.sources.gitraw import UNMERGED, decode_path, is_null_id, parse_raw_diff
-from classifier.sources.worktree import fold_untracked
+from classifier.sources.gitraw import (
+    UNMERGED,
+    decode_path,
+    is_null_id,
+    parse_raw_diff,
+    tree_entry_mode,
+)
+from classifier.sources.worktree import fold_untracked, worktree_mode
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
 FETCH_HINT = (
@@ -190,19 +202,55 @@ class GitSource:
         return len(self.read_object(blob) or b"")
 
     def read(self, side: Side, path: str) -> bytes | None:
-        if path_below(self.top, path, self._folders) is None:
+        name = tree_path(path)
+        if name is None:
             return None  # outside the tree: no revision holds it
-        if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
+        if self._on_disk(side):
             # An ignored file is on disk but not in the head: `git add -A`
             # would not record it, and a CI checkout would not have it.
-            return self._read_worktree(path) if path in self._worktree_paths() else None
+            return self._read_worktree(name) if name in self._worktree_paths() else None
+        # Committed content comes from git's objects alone: a sparse checkout,
+        # a --no-checkout clone or a folder moved since must not change it.
+        return self.read_object(self._object_name(side, name))
+
+    def file_mode(self, side: Side, path: str) -> str | None:
+        """The mode git records for ``path`` at ``side`` (``120000`` a symlink), or ``None`` if absent.
+
+        Committed sides answer from the tree (the index in --staged mode), never
+        from the disk; the working tree answers from the disk, as `git add` would.
+        """
+        name = tree_path(path)
+        if name is None:
+            return None
+        if self._on_disk(side):
+            full = path_below(self.top, name, self._folders)
+            return worktree_mode(full) if full is not None and name in self._worktree_paths() else None
+        if side is Side.HEAD and self.mode == HeadMode.STAGED:
+            return self._index_mode(name)
+        folder, _, leaf = name.rpartition("/")
+        sha = self.base.sha if side is Side.BASE else self.head.sha
+        tree = self.read_object(f"{sha}:{folder}" if folder else f"{sha}^{{tree}}", kind=b"tree")
+        return None if tree is None else tree_entry_mode(tree, leaf, len(str(sha)) // 2)
+
+    def _index_mode(self, name: str) -> str | None:
+        out = self.git.run("ls-files", "-s", "-z", "--", name).stdout
+        # "<mode> <id> <stage>\t<path>\0" for each entry; only stage 0 is a single version.
+        for record in out.split(b"\0"):
+            meta, _, listed = record.partition(b"\t")
+            fields = meta.split(b" ")
+            if decode_path(listed) == name and len(fields) == 3 and fields[2] == b"0":
+                return fields[0].decode("ascii")
+        return None
+
+    def _on_disk(self, side: Side) -> bool:
+        return side is Side.HEAD and self.mode == HeadMode.WORKTREE
+
+    def _object_name(self, side: Side, name: str) -> str:
         if side is Side.BASE:
-            name = f"{self.base.sha}:{path}"
-        elif self.mode == HeadMode.STAGED:
-            name = f":0:{path}"
-        else:
-            name = f"{self.head.sha}:{path}"
-        return self.read_object(name)
+            return f"{self.base.sha}:{name}"
+        if self.mode == HeadMode.STAGED:
+            return f":0:{name}"
+        return f"{self.head.sha}:{name}"
 
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
         """The content of one side of a changed file, by blob id when the diff gave one."""
@@ -239,17 +287,18 @@ class GitSource:
             self._head_paths = frozenset(self.list_files(Side.HEAD, ""))
         return self._head_paths
 
-    def read_object(self, name: str) -> bytes | None:
+    def read_object(self, name: str, kind: bytes = b"blob") -> bytes | None:
+        """The content of the object ``name`` (an id or ``rev:path``) if it is a ``kind``, else ``None``."""
         if "\n" in name:
-            return self._read_odd_name(name)
+            return self._read_odd_name(name, kind)
         if self._batch is None:
             self._batch = CatFileBatch(self.top)
-        return self._batch.read(name)
+        return self._batch.read(name, kind)
 
-    def _read_odd_name(self, name: str) -> bytes | None:
+    def _read_odd_name(self, name: str, kind: bytes) -> bytes | None:
         # cat-file --batch takes one name per line; a path holding a newline is
-        # read with a one-off `cat-file blob` instead.
-        proc = self.git.run("cat-file", "blob", name, check=False)
+        # read with a one-off `cat-file <kind>` instead.
+        proc = self.git.run("cat-file", kind.decode("ascii"), name, check=False)
         return proc.stdout if proc.returncode == 0 else None
 
     def _read_worktree(self, path: str) -> bytes | None:

@@ -74,11 +74,12 @@ class CatFileBatch:
             env=git_env(),
         )
 
-    def read(self, name: str) -> bytes | None:
+    def read(self, name: str, kind: bytes = b"blob") -> bytes | None:
+        """The content of ``name`` if it names an object of type ``kind``, else ``None``."""
         stdin, stdout = self._pipes()
         stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
-        return self._answer(stdout)
+        return self._answer(stdout, kind)
 
     def read_many(self, names: Sequence[str]) -> list[bytes | None]:
         """Every name's blob, in order: all names are sent before the first answer is read.
@@ -98,7 +99,7 @@ class CatFileBatch:
             writer.join()
 
     @staticmethod
-    def _answer(stdout: IO[bytes]) -> bytes | None:
+    def _answer(stdout: IO[bytes], wanted: bytes = b"blob") -> bytes | None:
         header = stdout.readline().split()
         # A hit is "<oid> <type> <size>"; a miss is "<name> missing" (or
         # "ambiguous"), and the name may itself hold spaces.
@@ -107,7 +108,7 @@ class CatFileBatch:
         _, kind, size = header
         data = stdout.read(int(size))
         stdout.read(1)  # the newline that ends every object
-        return data if kind == b"blob" else None
+        return data if kind == wanted else None
 
     def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
