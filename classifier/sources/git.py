@@ -164,9 +164,9 @@ class GitSource:
 
     def changed_files(self) -> list[FilePair]:
         assert self.base.sha is not None
-        # Left on, diff.autoRefreshIndex makes `git diff` rewrite .git/index
-        # whenever a file was touched without being changed.
-        args = ["-c", "diff.autoRefreshIndex=false", "diff", "--raw", "-z", "-M", "--no-abbrev", "--no-color",
+        # diff.autoRefreshIndex is off for every command (gitcmd.NEUTRAL_SETTINGS):
+        # left on, `git diff` rewrites .git/index whenever a file was touched.
+        args = ["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-color",
                 "--no-ext-diff", "--no-textconv", "--no-relative"]
         if self.mode == HeadMode.STAGED:
             args.append("--cached")
@@ -277,7 +277,7 @@ class GitSource:
                 found[index] = self.read_blob(side, pair)
         if batched:
             if self._batch is None:
-                self._batch = CatFileBatch(self.top)
+                self._batch = CatFileBatch(self.top, self.git.options)
             for index, data in zip(batched, self._batch.read_many(list(batched.values()))):
                 found[index] = data
         return found
@@ -292,7 +292,7 @@ class GitSource:
         if "\n" in name:
             return self._read_odd_name(name, kind)
         if self._batch is None:
-            self._batch = CatFileBatch(self.top)
+            self._batch = CatFileBatch(self.top, self.git.options)
         return self._batch.read(name, kind)
 
     def _read_odd_name(self, name: str, kind: bytes) -> bytes | None:

@@ -1,7 +1,12 @@
 """Running git: one-shot commands, and the long-lived ``cat-file --batch`` reader.
 
 Every process gets the same environment: no prompts, no pager, no locale
-surprises, and no optional locks, so that reading never writes.
+surprises, and no optional locks, so that reading never writes. And every
+process runs with the programs a repository may configure switched off on its
+command line (``-c`` wins over every configuration file): the fsmonitor hook,
+clean/smudge/process filters, textconv and external diff drivers, hooks and the
+pager. ``git diff`` and ``git ls-files`` against the working tree would
+otherwise start them; reading a repository must never run what it names.
 """
 
 from __future__ import annotations
@@ -9,10 +14,26 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO
 
 from classifier.errors import GitError
+
+# Given to every git process; each names a program git could start, or a write.
+NEUTRAL_SETTINGS = (
+    "core.fsmonitor=false",  # a hook (or daemon) that diff, status and ls-files consult
+    f"core.hooksPath={os.devnull}",  # no hook of any kind
+    "core.pager=cat",
+    "diff.external=",
+    "diff.autoRefreshIndex=false",  # left on, `git diff` rewrites .git/index for touched files
+)
+# Per driver: the keys that name a program, and what switches each off. A
+# `required` filter that does not run is an error, so it is made optional.
+DRIVER_SETTINGS = {
+    "filter": (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false")),
+    "diff": (("textconv", ""), ("command", "")),
+}
 
 
 class Git:
@@ -20,11 +41,19 @@ class Git:
 
     def __init__(self, top: Path) -> None:
         self.top = top
+        self._options: list[str] | None = None
+
+    @property
+    def options(self) -> list[str]:
+        """The ``--no-pager -c ...`` options every command in this repository runs with."""
+        if self._options is None:
+            self._options = neutral_options(self.top)
+        return self._options
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
         try:
             proc = subprocess.run(
-                ["git", "-C", str(self.top), *args],
+                ["git", "-C", str(self.top), *self.options, *args],
                 check=False,
                 capture_output=True,
                 stdin=subprocess.DEVNULL,
@@ -62,12 +91,53 @@ def find_toplevel(start: Path) -> Path:
     return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
 
 
+def neutral_options(top: Path) -> list[str]:
+    """Options that switch off every program git could run in the repository at ``top``.
+
+    Filter and diff drivers have names of the repository's choosing, so the
+    configured ones are listed first (reading configuration runs nothing).
+
+    Raises:
+        GitError: a driver's name holds ``=``, which ``-c`` cannot express.
+    """
+    options = ["--no-pager", *_as_options(NEUTRAL_SETTINGS)]
+    proc = subprocess.run(
+        ["git", "-C", str(top), *options, "config", "-z", "--get-regexp", r"^(filter|diff)\..*\."],
+        check=False, capture_output=True, stdin=subprocess.DEVNULL, env=git_env(),
+    )
+    drivers = sorted({driver for entry in proc.stdout.split(b"\0") if (driver := _driver(entry))})
+    return options + _as_options([setting for driver in drivers for setting in _switched_off(*driver)])
+
+
+def _driver(entry: bytes) -> tuple[str, str] | None:
+    """``(section, driver name)`` of a ``section.name.key`` configuration entry, or ``None``."""
+    key = entry.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
+    section, _, rest = key.partition(".")
+    name = rest.rpartition(".")[0]
+    return (section.lower(), name) if section.lower() in DRIVER_SETTINGS and name else None
+
+
+def _switched_off(section: str, name: str) -> list[str]:
+    if "=" in name:
+        raise GitError(
+            f"git configuration names a {section} driver '{name}' that cannot be switched off safely",
+            hint=f"rename the [{section} \"{name}\"] section of the repository's git configuration (no '=')",
+        )
+    return [f"{section}.{name}.{key}={value}" for key, value in DRIVER_SETTINGS[section]]
+
+
+def _as_options(settings: Iterable[str]) -> list[str]:
+    return [option for setting in settings for option in ("-c", setting)]
+
+
 class CatFileBatch:
     """One ``git cat-file --batch`` process answering object reads in turn."""
 
-    def __init__(self, top: Path) -> None:
+    def __init__(self, top: Path, options: Sequence[str] | None = None) -> None:
+        # cat-file --batch applies no filter and no textconv; the options are for uniformity.
+        options = ["--no-pager", *_as_options(NEUTRAL_SETTINGS)] if options is None else list(options)
         self.proc = subprocess.Popen(
-            ["git", "-C", str(top), "cat-file", "--batch"],
+            ["git", "-C", str(top), *options, "cat-file", "--batch"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
