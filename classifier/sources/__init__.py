@@ -85,6 +85,17 @@ class Source(Protocol):
         ...
 
 
+class TreeReader(Protocol):
+    """What reading one named file at one side needs: its content and git's mode for it.
+
+    ``GitSource`` and ``DirectorySource`` both offer ``file_mode``.
+    """
+
+    def read(self, side: Side, path: str) -> bytes | None: ...
+
+    def file_mode(self, side: Side, path: str) -> str | None: ...
+
+
 def tree_path(path: str) -> str | None:
     """``path`` as git names it inside a tree, or ``None`` if no tree can hold it.
 
