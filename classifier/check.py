@@ -8,11 +8,17 @@ from classifier.policy.decide import decide
 from classifier.policy.globs import match_any
 from classifier.rules import judge
 from classifier.sources import Source
+from classifier.sources.limits import applied_limits
 from classifier.surfaces import build_surfaces
 
 
 def run_check(source: Source, config: Config) -> Report:
-    """Compare the two sides of ``source`` and decide under ``config``."""
+    """Compare the two sides of ``source`` and decide under ``config``, within its ``[limits]``."""
+    with applied_limits(config.limits):
+        return _run(source, config)
+
+
+def _run(source: Source, config: Config) -> Report:
     pairs = [pair for pair in source.changed_files() if not _excluded(pair.path, pair.base_path, config)]
     findings: list[Finding] = []
     remaining = pairs

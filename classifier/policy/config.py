@@ -27,6 +27,7 @@ from classifier.policy.toml_bounds import (
     too_deep,
 )
 from classifier.sources import SYMLINK_MODE, TreeReader
+from classifier.sources.limits import Limits, parse_limits
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -92,6 +93,7 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     ignore: tuple[Ignore, ...] = ()
     files: FilesConfig = FilesConfig()
+    limits: Limits = Limits()
     table: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -121,6 +123,7 @@ def parse_config(table: Mapping[str, Any], origin: str) -> Config:
         severity=_severities(table.get("severity", {}), origin),
         ignore=tuple(_ignore(entry, origin) for entry in table.get("ignore", ())),
         files=_files(table.get("files", {}), origin),
+        limits=parse_limits(table),
         table=table,
     )
 

@@ -18,6 +18,7 @@ from typing import Protocol, Sequence
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
+from classifier.sources.limits import FileTooLarge, Oversized, limits_in_force
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +70,14 @@ class Source(Protocol):
 
         ``None`` when the path is not part of that side: absent, ignored by git,
         outside the tree (``..``, absolute, through a symlinked folder) or in ``.git``.
+
+        Raises:
+            FileTooLarge: the file is over ``max_file_mb``; it was not read.
         """
         ...
 
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
-        """One side of a changed file (by blob id where the source has one)."""
+        """One side of a changed file (by blob id where the source has one); ``FileTooLarge`` as ``read``."""
         ...
 
     def list_files(self, side: Side, under: str) -> list[str]:
@@ -153,8 +157,10 @@ def _plain_folders(root: str, parts: list[str], known: dict[str, bool]) -> bool:
     return True
 
 
-def read_file_or_link(full: Path) -> bytes | None:
+def read_file_or_link(full: Path, limit: int | None = None) -> bytes | None | Oversized:
     """A file's bytes, a symlink's target text (never followed, like git), or ``None`` if absent.
+
+    A file larger than ``limit`` bytes is not read: its size comes back as ``Oversized``.
 
     Raises:
         SourceError: the file exists but cannot be read.
@@ -166,21 +172,43 @@ def read_file_or_link(full: Path) -> bytes | None:
     try:
         if stat.S_ISLNK(info.st_mode):
             return os.fsencode(os.readlink(full))
-        return full.read_bytes() if stat.S_ISREG(info.st_mode) else None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if limit is not None and info.st_size > limit:
+            return Oversized(info.st_size)
+        with full.open("rb") as handle:
+            # At most one byte past the limit: a file that grew since lstat is caught too.
+            data = handle.read() if limit is None else handle.read(limit + 1)
+        return Oversized(len(data)) if limit is not None and len(data) > limit else data
     except OSError as exc:
         raise SourceError(f"{full}: cannot be read ({exc.strerror})", hint="make the file readable") from None
 
 
-def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None]:
+def within_limit(found: bytes | None | Oversized, path: str, side: Side) -> bytes | None:
+    """``found`` as content, or ``FileTooLarge`` naming ``path`` if a reader stopped at the size limit."""
+    if isinstance(found, Oversized):
+        raise FileTooLarge(f"{path} ({side.value})", found.size, limits_in_force().max_file_bytes)
+    return found
+
+
+def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None | FileTooLarge]:
     """Both sides of many pairs at once, in order: ``source.read_blob`` for each.
 
-    A source that can fetch many objects in one go (git, with a pipelined
+    A side over ``max_file_mb`` is not read: its place holds the ``FileTooLarge``
+    error instead of content, so one large file does not stop the others. A
+    source that can fetch many objects in one go (git, with a pipelined
     ``cat-file``) offers ``read_many_blobs``; any other is asked one by one.
     """
     read_many = getattr(source, "read_many_blobs", None)
     if read_many is not None:
         return list(read_many(wanted))
-    return [source.read_blob(side, pair) for side, pair in wanted]
+    found: list[bytes | None | FileTooLarge] = []
+    for side, pair in wanted:
+        try:
+            found.append(source.read_blob(side, pair))
+        except FileTooLarge as exc:
+            found.append(exc)
+    return found
 
 
 def blob_id(data: bytes, length: int = 40) -> str:

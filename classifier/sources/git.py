@@ -28,6 +28,7 @@ from classifier.sources import (
     path_below,
     read_file_or_link,
     tree_path,
+    within_limit,
 )
 from classifier.sources.gitcmd import CatFileBatch, Git, find_toplevel
 from classifier.sources.gitraw import (
@@ -37,6 +38,7 @@ from classifier.sources.gitraw import (
     parse_raw_diff,
     tree_entry_mode,
 )
+from classifier.sources.limits import FileTooLarge, Oversized, limits_in_force
 from classifier.sources.worktree import fold_untracked, worktree_mode
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
@@ -178,7 +180,7 @@ class GitSource:
         _refuse_unmerged(pairs)
         if self.mode == HeadMode.WORKTREE:
             tracked = [pair for pair in pairs if not self._only_touched(pair)]
-            pairs = fold_untracked(tracked, self._untracked(), self._read_worktree, self._blob_size, self.top)
+            pairs = fold_untracked(tracked, self._untracked(), self._worktree_bytes, self._blob_size, self.top)
         return pairs
 
     def _only_touched(self, pair: FilePair) -> bool:
@@ -191,7 +193,7 @@ class GitSource:
             return False
         if pair.base_mode != pair.head_mode:
             return False
-        data = self._read_worktree(pair.path)
+        data = self._worktree_bytes(pair.path)
         return data is not None and blob_id(data, len(pair.base_blob)) == pair.base_blob
 
     def _untracked(self) -> list[str]:
@@ -199,9 +201,13 @@ class GitSource:
         return [decode_path(raw) for raw in out.split(b"\0") if raw]
 
     def _blob_size(self, blob: str) -> int:
-        return len(self.read_object(blob) or b"")
+        found = self.read_object(blob)
+        return found.size if isinstance(found, Oversized) else len(found or b"")
 
     def read(self, side: Side, path: str) -> bytes | None:
+        return within_limit(self._content(side, path), path, side)
+
+    def _content(self, side: Side, path: str) -> bytes | None | Oversized:
         name = tree_path(path)
         if name is None:
             return None  # outside the tree: no revision holds it
@@ -230,7 +236,7 @@ class GitSource:
         folder, _, leaf = name.rpartition("/")
         sha = self.base.sha if side is Side.BASE else self.head.sha
         tree = self.read_object(f"{sha}:{folder}" if folder else f"{sha}^{{tree}}", kind=b"tree")
-        return None if tree is None else tree_entry_mode(tree, leaf, len(str(sha)) // 2)
+        return tree_entry_mode(tree, leaf, len(str(sha)) // 2) if isinstance(tree, bytes) else None
 
     def _index_mode(self, name: str) -> str | None:
         out = self.git.run("ls-files", "-s", "-z", "--", name).stdout
@@ -260,26 +266,33 @@ class GitSource:
             return None
         # A working-tree file is read from disk even when git gave it an id:
         # for rename detection git hashes content it never stores.
-        if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
-            return self._read_worktree(path)
-        return self.read_object(blob) if blob else self.read(side, path)
+        if self._on_disk(side):
+            return within_limit(self._read_worktree(path), path, side)
+        return within_limit(self.read_object(blob), path, side) if blob else self.read(side, path)
 
-    def read_many_blobs(self, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None]:
-        """``read_blob`` for many sides at once; blobs named by id come in one pipelined batch."""
-        found: list[bytes | None] = [None] * len(wanted)
+    def read_many_blobs(self, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None | FileTooLarge]:
+        """``read_blob`` for many sides at once; blobs named by id come in one pipelined batch.
+
+        A side over the size limit holds its ``FileTooLarge`` error instead of content.
+        """
+        found: list[bytes | None | FileTooLarge] = [None] * len(wanted)
         batched: dict[int, str] = {}
         for index, (side, pair) in enumerate(wanted):
             blob = pair.base_blob if side is Side.BASE else pair.head_blob
-            from_disk = side is Side.HEAD and self.mode == HeadMode.WORKTREE
-            if blob and not from_disk and pair.path_at(side) is not None:
+            if blob and not self._on_disk(side) and pair.path_at(side) is not None:
                 batched[index] = blob
-            else:
+                continue
+            try:
                 found[index] = self.read_blob(side, pair)
+            except FileTooLarge as exc:
+                found[index] = exc
         if batched:
             if self._batch is None:
                 self._batch = CatFileBatch(self.top, self.git.options)
-            for index, data in zip(batched, self._batch.read_many(list(batched.values()))):
-                found[index] = data
+            limit = limits_in_force().max_file_bytes
+            for index, data in zip(batched, self._batch.read_many(list(batched.values()), limit)):
+                side, pair = wanted[index]
+                found[index] = _too_large(data, pair.path_at(side), side) if isinstance(data, Oversized) else data
         return found
 
     def _worktree_paths(self) -> frozenset[str]:
@@ -287,23 +300,38 @@ class GitSource:
             self._head_paths = frozenset(self.list_files(Side.HEAD, ""))
         return self._head_paths
 
-    def read_object(self, name: str, kind: bytes = b"blob") -> bytes | None:
-        """The content of the object ``name`` (an id or ``rev:path``) if it is a ``kind``, else ``None``."""
+    def read_object(self, name: str, kind: bytes = b"blob") -> bytes | None | Oversized:
+        """The content of the object ``name`` (an id or ``rev:path``) if it is a ``kind``, else ``None``.
+
+        A blob over ``max_file_mb`` is not read: ``Oversized`` gives its size.
+        Trees are read whole (they list names, and only ``file_mode`` reads them).
+        """
+        limit = limits_in_force().max_file_bytes if kind == b"blob" else None
         if "\n" in name:
-            return self._read_odd_name(name, kind)
+            return self._read_odd_name(name, kind, limit)
         if self._batch is None:
             self._batch = CatFileBatch(self.top, self.git.options)
-        return self._batch.read(name, kind)
+        return self._batch.read(name, kind, limit)
 
-    def _read_odd_name(self, name: str, kind: bytes) -> bytes | None:
+    def _read_odd_name(self, name: str, kind: bytes, limit: int | None) -> bytes | None | Oversized:
         # cat-file --batch takes one name per line; a path holding a newline is
-        # read with a one-off `cat-file <kind>` instead.
+        # read with one-off `cat-file -s` and `cat-file <kind>` instead.
+        size = self.git.run("cat-file", "-s", name, check=False)
+        if size.returncode != 0:
+            return None
+        if limit is not None and int(size.stdout) > limit:
+            return Oversized(int(size.stdout))
         proc = self.git.run("cat-file", kind.decode("ascii"), name, check=False)
         return proc.stdout if proc.returncode == 0 else None
 
-    def _read_worktree(self, path: str) -> bytes | None:
+    def _read_worktree(self, path: str) -> bytes | None | Oversized:
         full = path_below(self.top, path, self._folders)
-        return None if full is None else read_file_or_link(full)
+        return None if full is None else read_file_or_link(full, limits_in_force().max_file_bytes)
+
+    def _worktree_bytes(self, path: str) -> bytes | None:
+        """A working-tree file's bytes for hashing; one over the size limit is left for a read to refuse."""
+        found = self._read_worktree(path)
+        return None if isinstance(found, Oversized) else found
 
     def list_files(self, side: Side, under: str) -> list[str]:
         spec = ["--", under] if under else []
@@ -373,6 +401,10 @@ def _fetch_hint(ref: str, shallow: bool) -> str:
     if any(mark in ref for mark in "~^@{:"):
         return "check the name: the history may be shorter than it asks for"
     return f"check the name, or fetch it: `git fetch origin {ref}`"
+
+
+def _too_large(found: Oversized, path: str | None, side: Side) -> FileTooLarge:
+    return FileTooLarge(f"{path} ({side.value})", found.size, limits_in_force().max_file_bytes)
 
 
 def _split_paths(out: bytes) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from classifier.errors import GitError
+from classifier.sources.limits import Oversized
 
 # Given to every git process; each names a program git could start, or a write.
 NEUTRAL_SETTINGS = (
@@ -144,14 +145,17 @@ class CatFileBatch:
             env=git_env(),
         )
 
-    def read(self, name: str, kind: bytes = b"blob") -> bytes | None:
-        """The content of ``name`` if it names an object of type ``kind``, else ``None``."""
+    def read(self, name: str, kind: bytes = b"blob", limit: int | None = None) -> bytes | None | Oversized:
+        """The content of ``name`` if it names an object of type ``kind``, else ``None``.
+
+        An object over ``limit`` bytes is skipped unread: ``Oversized`` gives its size.
+        """
         stdin, stdout = self._pipes()
         stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
-        return self._answer(stdout, kind)
+        return self._answer(stdout, kind, limit)
 
-    def read_many(self, names: Sequence[str]) -> list[bytes | None]:
+    def read_many(self, names: Sequence[str], limit: int | None = None) -> list[bytes | None | Oversized]:
         """Every name's blob, in order: all names are sent before the first answer is read.
 
         One round trip per object costs two context switches and a flush each;
@@ -164,19 +168,23 @@ class CatFileBatch:
         writer = threading.Thread(target=_write_all, args=(stdin, request), daemon=True)
         writer.start()
         try:
-            return [self._answer(stdout) for _ in names]
+            return [self._answer(stdout, b"blob", limit) for _ in names]
         finally:
             writer.join()
 
     @staticmethod
-    def _answer(stdout: IO[bytes], wanted: bytes = b"blob") -> bytes | None:
+    def _answer(stdout: IO[bytes], wanted: bytes, limit: int | None) -> bytes | None | Oversized:
         header = stdout.readline().split()
         # A hit is "<oid> <type> <size>"; a miss is "<name> missing" (or
         # "ambiguous"), and the name may itself hold spaces.
         if len(header) != 3 or not header[2].isdigit():
             return None
-        _, kind, size = header
-        data = stdout.read(int(size))
+        _, kind, size_text = header
+        size = int(size_text)
+        if limit is not None and size > limit:
+            _skip(stdout, size + 1)  # the content and its newline, never held in memory
+            return Oversized(size) if kind == wanted else None
+        data = stdout.read(size)
         stdout.read(1)  # the newline that ends every object
         return data if kind == wanted else None
 
@@ -189,6 +197,14 @@ class CatFileBatch:
         stdin.close()
         self.proc.wait()
         stdout.close()
+
+
+def _skip(stdout: IO[bytes], count: int) -> None:
+    while count > 0:
+        chunk = stdout.read(min(count, 1 << 20))
+        if not chunk:
+            return
+        count -= len(chunk)
 
 
 def _write_all(stdin: IO[bytes], request: bytes) -> None:

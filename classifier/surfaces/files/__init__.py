@@ -14,8 +14,10 @@ from classifier.model import Change, Location, Side
 from classifier.policy.config import Config, FilesConfig
 from classifier.policy.globs import match_any
 from classifier.sources import FilePair, Source, looks_binary, read_blobs
+from classifier.sources.limits import MB, FileTooLarge, megabytes
 
 SURFACE = "files"
+Content = bytes | FileTooLarge  # one side of a pair; a side over the size limit is its error
 # Pairs whose contents are read in one go; bounds memory on a huge branch.
 PREFETCH_CHUNK = 1000
 
@@ -54,7 +56,12 @@ class FilesSurface:
             return _make(pair, "renamed", old_path=pair.base_path)
         return None
 
-    def _content_change(self, pair: FilePair, old: bytes, new: bytes) -> Change:
+    def _content_change(self, pair: FilePair, old: Content, new: Content) -> Change:
+        if isinstance(old, FileTooLarge) or isinstance(new, FileTooLarge):
+            # Nothing this surface can say is breaking: the file is reported
+            # as a code change, the kind that assumes least, with the reason.
+            too_large = old if isinstance(old, FileTooLarge) else new
+            return _make(pair, "internal-change", status=pair.status, detail=_not_compared(too_large))
         if looks_binary(old) or looks_binary(new):
             return _make(pair, "binary", status=pair.status)
         if pair.path.endswith((".py", ".pyi")):
@@ -67,10 +74,14 @@ class FilesSurface:
         return _make(pair, kind, line=line, status=pair.status, detail=detail)
 
 
-def _both_sides(pairs: Sequence[FilePair], source: Source) -> list[tuple[bytes, bytes]]:
+def _both_sides(pairs: Sequence[FilePair], source: Source) -> list[tuple[Content, Content]]:
     """Base and head content of each pair, fetched in one request (absent reads as empty)."""
     data = read_blobs(source, [(side, pair) for pair in pairs for side in (Side.BASE, Side.HEAD)])
     return [(data[2 * n] or b"", data[2 * n + 1] or b"") for n in range(len(pairs))]
+
+
+def _not_compared(error: FileTooLarge) -> str:
+    return f"not compared: {megabytes(error.size)}, over the {error.limit / MB:g} MB limit for one file (max_file_mb)"
 
 
 def first_changed_line(old: bytes, new: bytes) -> int | None:
