@@ -35,12 +35,13 @@ class Limits:
     max_yaml_nodes: int = 100_000  # nodes of a YAML/JSON error table, every alias expanded
 
 
-_IN_FORCE: ContextVar[Limits] = ContextVar("classifier_limits", default=Limits())
+DEFAULT_LIMITS = Limits()
+_IN_FORCE: ContextVar[Limits] = ContextVar("classifier_limits")
 
 
 def limits_in_force() -> Limits:
     """The budgets of the current run (the defaults outside ``applied_limits``)."""
-    return _IN_FORCE.get()
+    return _IN_FORCE.get(DEFAULT_LIMITS)
 
 
 @contextmanager
