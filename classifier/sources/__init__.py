@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
@@ -191,8 +191,8 @@ def within_limit(found: bytes | None | Oversized, path: str, side: Side) -> byte
     return found
 
 
-def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None | FileTooLarge]:
-    """Both sides of many pairs at once, in order: ``source.read_blob`` for each.
+def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> Iterator[bytes | None | FileTooLarge]:
+    """``source.read_blob`` for each of many sides, yielded in order, one in memory at a time.
 
     A side over ``max_file_mb`` is not read: its place holds the ``FileTooLarge``
     error instead of content, so one large file does not stop the others. A
@@ -201,14 +201,13 @@ def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> list[
     """
     read_many = getattr(source, "read_many_blobs", None)
     if read_many is not None:
-        return list(read_many(wanted))
-    found: list[bytes | None | FileTooLarge] = []
+        yield from read_many(wanted)
+        return
     for side, pair in wanted:
         try:
-            found.append(source.read_blob(side, pair))
+            yield source.read_blob(side, pair)
         except FileTooLarge as exc:
-            found.append(exc)
-    return found
+            yield exc
 
 
 def blob_id(data: bytes, length: int = 40) -> str:

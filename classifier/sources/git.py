@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
@@ -270,30 +270,32 @@ class GitSource:
             return within_limit(self._read_worktree(path), path, side)
         return within_limit(self.read_object(blob), path, side) if blob else self.read(side, path)
 
-    def read_many_blobs(self, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None | FileTooLarge]:
-        """``read_blob`` for many sides at once; blobs named by id come in one pipelined batch.
+    def read_many_blobs(self, wanted: Sequence[tuple[Side, FilePair]]) -> Iterator[bytes | None | FileTooLarge]:
+        """``read_blob`` for many sides, yielded in order; blobs named by id come in one pipelined stream.
 
-        A side over the size limit holds its ``FileTooLarge`` error instead of content.
+        A side over the size limit yields its ``FileTooLarge`` error instead of
+        content. The stream has a ``cat-file`` process of its own, so that a
+        caller may read other files between two answers, or stop early.
         """
-        found: list[bytes | None | FileTooLarge] = [None] * len(wanted)
-        batched: dict[int, str] = {}
-        for index, (side, pair) in enumerate(wanted):
-            blob = pair.base_blob if side is Side.BASE else pair.head_blob
-            if blob and not self._on_disk(side) and pair.path_at(side) is not None:
-                batched[index] = blob
-                continue
-            try:
-                found[index] = self.read_blob(side, pair)
-            except FileTooLarge as exc:
-                found[index] = exc
-        if batched:
-            if self._batch is None:
-                self._batch = CatFileBatch(self.top, self.git.options)
-            limit = limits_in_force().max_file_bytes
-            for index, data in zip(batched, self._batch.read_many(list(batched.values()), limit)):
-                side, pair = wanted[index]
-                found[index] = _too_large(data, pair.path_at(side), side) if isinstance(data, Oversized) else data
-        return found
+        batched = {index: blob for index, (side, pair) in enumerate(wanted)
+                   if (blob := pair.base_blob if side is Side.BASE else pair.head_blob)
+                   and not self._on_disk(side) and pair.path_at(side) is not None}
+        stream = CatFileBatch(self.top, self.git.options) if batched else None
+        answers = iter(()) if stream is None else stream.read_many(list(batched.values()), limits_in_force().max_file_bytes)
+        try:
+            for index, (side, pair) in enumerate(wanted):
+                if index in batched:
+                    data = next(answers)
+                    yield _too_large(data, pair.path_at(side), side) if isinstance(data, Oversized) else data
+                    continue
+                try:
+                    yield self.read_blob(side, pair)
+                except FileTooLarge as exc:
+                    yield exc
+        finally:
+            if stream is not None:
+                stream.abort()
+                answers.close()  # type: ignore[attr-defined]
 
     def _worktree_paths(self) -> frozenset[str]:
         if self._head_paths is None:

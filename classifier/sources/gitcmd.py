@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -155,20 +155,23 @@ class CatFileBatch:
         stdin.flush()
         return self._answer(stdout, kind, limit)
 
-    def read_many(self, names: Sequence[str], limit: int | None = None) -> list[bytes | None | Oversized]:
-        """Every name's blob, in order: all names are sent before the first answer is read.
+    def read_many(self, names: Sequence[str], limit: int | None = None) -> Iterator[bytes | None | Oversized]:
+        """Every name's blob, in order, each yielded as git sends it: all names are sent first.
 
         One round trip per object costs two context switches and a flush each;
         pipelined, git streams the answers while the names are still arriving.
         The names are written from a thread because git stops reading once its
-        output pipe is full: writing everything first would deadlock.
+        output pipe is full: writing everything first would deadlock. Yielded
+        one by one, the answers are held in memory one at a time; a caller that
+        stops early must ``abort`` the process, whose output is then unread.
         """
         stdin, stdout = self._pipes()
         request = b"".join(name.encode("utf-8", "surrogateescape") + b"\n" for name in names)
         writer = threading.Thread(target=_write_all, args=(stdin, request), daemon=True)
         writer.start()
         try:
-            return [self._answer(stdout, b"blob", limit) for _ in names]
+            for _ in names:
+                yield self._answer(stdout, b"blob", limit)
         finally:
             writer.join()
 
@@ -197,6 +200,16 @@ class CatFileBatch:
         stdin.close()
         self.proc.wait()
         stdout.close()
+
+    def abort(self) -> None:
+        """End the process whatever it was doing (a stream left half read): its pipes are closed unread."""
+        self.proc.kill()
+        self.proc.wait()
+        for pipe in self._pipes():
+            try:
+                pipe.close()
+            except (BrokenPipeError, ValueError):
+                pass  # the writer thread's request can no longer be flushed
 
 
 def _skip(stdout: IO[bytes], count: int) -> None:

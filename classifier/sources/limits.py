@@ -31,8 +31,8 @@ class Limits:
     """Budgets per input kind; see ``docs/robustness.md`` for what each costs at its limit."""
 
     max_file_bytes: int = 20 * MB  # any file read from either side, before it is read or decoded
-    max_python_bytes: int = 1 * MB  # Python source parsed with libcst or ast (characters)
-    max_yaml_nodes: int = 100_000  # nodes of a YAML/JSON error table, every alias expanded
+    max_python_bytes: int = MB // 2  # Python source parsed with libcst or ast (characters)
+    max_yaml_nodes: int = 50_000  # nodes of a YAML/JSON error table, every alias expanded
 
 
 DEFAULT_LIMITS = Limits()

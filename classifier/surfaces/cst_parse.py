@@ -1,6 +1,6 @@
 """libcst's parser, guarded against files too large to parse and nested deeply enough to crash.
 
-libcst takes about 10 s and 450 MB per MB of source (positions included):
+libcst takes 5 to 13 s and about 450 MB per MB of source (positions included):
 text over ``[tool.classifier.limits] max_python_mb`` is refused before parsing
 (``PythonTooLarge``), and the caller reports the file as not understood.
 

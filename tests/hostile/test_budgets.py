@@ -30,7 +30,7 @@ ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(9)
 )
 MB = 1_000_000
-BUDGET = "more than 100,000 YAML nodes, aliases expanded (the max_yaml_nodes limit)"
+BUDGET = "more than 50,000 YAML nodes, aliases expanded (the max_yaml_nodes limit)"
 
 
 def assignments(count: int) -> str:
@@ -131,7 +131,7 @@ def test_error_table_module_over_the_python_limit_blocks(repo: GitRepo) -> None:
 
     assert findings(classify(repo.path, "--format", "json")) == [(
         "ERC110", "app/errors.py", None,
-        ("contract file cannot be read at head: not parsed: 1.5 MB of Python is over the 1 MB limit for parsing "
+        ("contract file cannot be read at head: not parsed: 1.5 MB of Python is over the 0.5 MB limit for parsing "
          "(max_python_mb)"),
     )]
 
@@ -156,7 +156,7 @@ def test_other_python_file_over_the_limit_is_compared_as_text(repo: GitRepo) -> 
 
     assert findings(classify(repo.path, "--format", "json")) == [(
         "GEN003", "app/generated.py", 100001,
-        "internal change: not parsed: 1.5 MB of Python, over the 1 MB limit (max_python_mb); compared as text",
+        "internal change: not parsed: 1.5 MB of Python, over the 0.5 MB limit (max_python_mb); compared as text",
     )]
 
 
@@ -166,8 +166,8 @@ def test_other_python_file_over_the_limit_is_compared_as_text(repo: GitRepo) -> 
 YAML_TABLES = {
     "alias-bomb": (TABLE_YAML + ALIAS_BOMB,
                    5, "contract file cannot be read at head: " + BUDGET),
-    "many-nodes": (TABLE_YAML + "".join(f"C{n}: 404\n" for n in range(60_000)),
-                   49999, "contract file cannot be read at head: " + BUDGET),
+    "many-nodes": (TABLE_YAML + "".join(f"C{n}: 404\n" for n in range(30_000)),
+                   24999, "contract file cannot be read at head: " + BUDGET),
     "sexagesimal": ("A: {status: 1" + ":00" * 300_000 + "}\n",
                     1, "contract file cannot be read at head: a number longer than 64 characters"),
     "long-integer": ("A: {status: " + "9" * 5000 + "}\n",
@@ -198,7 +198,7 @@ JSON_TABLES = {
                  "contract file cannot be read at head: invalid JSON: -Infinity is not a JSON number"),
     "long-integer": ('{"A": ' + "9" * 5000 + "}", None,
                      "contract file cannot be read at head: a number longer than 64 characters"),
-    "many-nodes": ("{" + ", ".join(f'"C{n}": 404' for n in range(60_000)) + "}", 1,
+    "many-nodes": ("{" + ", ".join(f'"C{n}": 404' for n in range(30_000)) + "}", 1,
                    "contract file cannot be read at head: " + BUDGET),
     "deep": ('{"A": ' + "[" * 100_000 + "]" * 100_000 + "}", 1,
              "contract file cannot be read at head: nested deeper than 64 levels"),

@@ -35,14 +35,18 @@ class FilesSurface:
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
         # Contents are fetched a chunk at a time: one pipelined read instead of
-        # a round trip per side, while memory holds one chunk, not the branch.
+        # a round trip per side, streamed so that memory holds one pair (each
+        # side at most max_file_mb), not the chunk.
         for start in range(0, len(pairs), PREFETCH_CHUNK):
             chunk = pairs[start:start + PREFETCH_CHUNK]
             decided = [self._kind_without_content(pair) for pair in chunk]
             compared = [pair for pair, change in zip(chunk, decided) if change is None]
-            contents = iter(_both_sides(compared, source))
-            for pair, change in zip(chunk, decided):
-                yield change if change is not None else self._content_change(pair, *next(contents))
+            contents = _both_sides(compared, source)
+            try:
+                for pair, change in zip(chunk, decided):
+                    yield change if change is not None else self._content_change(pair, *next(contents))
+            finally:
+                contents.close()  # ends the chunk's reader process now, not when collected
 
     def _kind_without_content(self, pair: FilePair) -> Change | None:
         if pair.is_submodule:
@@ -74,10 +78,11 @@ class FilesSurface:
         return _make(pair, kind, line=line, status=pair.status, detail=detail)
 
 
-def _both_sides(pairs: Sequence[FilePair], source: Source) -> list[tuple[Content, Content]]:
-    """Base and head content of each pair, fetched in one request (absent reads as empty)."""
+def _both_sides(pairs: Sequence[FilePair], source: Source) -> Iterator[tuple[Content, Content]]:
+    """Base and head content of each pair, streamed from one request (absent reads as empty)."""
     data = read_blobs(source, [(side, pair) for pair in pairs for side in (Side.BASE, Side.HEAD)])
-    return [(data[2 * n] or b"", data[2 * n + 1] or b"") for n in range(len(pairs))]
+    for old, new in zip(data, data):  # the same iterator twice: consecutive items
+        yield old or b"", new or b""
 
 
 def _not_compared(error: FileTooLarge) -> str:
