@@ -110,6 +110,21 @@ def test_other_file_over_the_limit_is_reported_not_compared_and_never_read(repo:
     assert run.peak_bytes < 200 * MB, f"peaked at {run.peak_bytes / MB:.0f} MB: the file was read"
 
 
+def test_many_files_near_the_limit_are_held_one_pair_at_a_time(repo: GitRepo) -> None:
+    size = 19 * MB
+    for side, message in ((b"base", "base"), (b"head", "head")):
+        for n in range(12):
+            (repo.path / f"blob{n}.bin").write_bytes(side + bytes(size - len(side)))  # NUL: binary
+        repo.git("-c", "core.compression=1", "add", "-A")
+        repo.git("commit", "-q", "-m", message)
+
+    run = classify_alone(repo.path, "--base", "HEAD~1", "--head", "HEAD")
+
+    assert [rule for rule, *_ in findings(run)] == ["GEN007"] * 12
+    # Held all at once, the 24 sides would be 456 MB.
+    assert run.peak_bytes < 200 * MB, f"peaked at {run.peak_bytes / MB:.0f} MB"
+
+
 def test_working_tree_file_over_the_limit_is_never_opened(repo: GitRepo) -> None:
     repo.commit("base", **{"data.bin": "small\n", "a.txt": "1"})
     with (repo.path / "data.bin").open("r+b") as handle:
