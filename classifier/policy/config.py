@@ -27,7 +27,7 @@ from classifier.policy.toml_bounds import (
     too_deep,
 )
 from classifier.sources import SYMLINK_MODE, TreeReader
-from classifier.sources.limits import Limits, parse_limits
+from classifier.sources.limits import DEFAULT_LIMITS, Limits, parse_limits
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -93,7 +93,7 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     ignore: tuple[Ignore, ...] = ()
     files: FilesConfig = FilesConfig()
-    limits: Limits = Limits()
+    limits: Limits = DEFAULT_LIMITS
     table: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -142,8 +142,8 @@ def _find(top: Path, explicit: Path | None) -> tuple[Path, Mapping[str, Any], st
         mode = _disk_mode(path)
         if mode is None:
             continue
-        data = None if mode == SYMLINK_MODE else _read_bytes(path)
-        found = config_from_file(name, data, mode, str(path))
+        content = None if mode == SYMLINK_MODE else _read_bytes(path)
+        found = config_from_file(name, content, mode, str(path))
         if found is not None:
             return path, found[0], found[1]
     return None

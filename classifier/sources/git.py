@@ -280,8 +280,8 @@ class GitSource:
         batched = {index: blob for index, (side, pair) in enumerate(wanted)
                    if (blob := pair.base_blob if side is Side.BASE else pair.head_blob)
                    and not self._on_disk(side) and pair.path_at(side) is not None}
-        stream = CatFileBatch(self.top, self.git.options) if batched else None
-        answers = iter(()) if stream is None else stream.read_many(list(batched.values()), limits_in_force().max_file_bytes)
+        stream = CatFileBatch(self.top, self.git.options)
+        answers = stream.read_many(list(batched.values()), limits_in_force().max_file_bytes)
         try:
             for index, (side, pair) in enumerate(wanted):
                 if index in batched:
@@ -293,9 +293,8 @@ class GitSource:
                 except FileTooLarge as exc:
                     yield exc
         finally:
-            if stream is not None:
-                stream.abort()
-                answers.close()  # type: ignore[attr-defined]
+            stream.abort()  # first: a half-read stream's writer thread then ends too
+            answers.close()
 
     def _worktree_paths(self) -> frozenset[str]:
         if self._head_paths is None:

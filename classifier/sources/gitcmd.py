@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -155,7 +155,9 @@ class CatFileBatch:
         stdin.flush()
         return self._answer(stdout, kind, limit)
 
-    def read_many(self, names: Sequence[str], limit: int | None = None) -> Iterator[bytes | None | Oversized]:
+    def read_many(
+        self, names: Sequence[str], limit: int | None = None
+    ) -> Generator[bytes | None | Oversized, None, None]:
         """Every name's blob, in order, each yielded as git sends it: all names are sent first.
 
         One round trip per object costs two context switches and a flush each;

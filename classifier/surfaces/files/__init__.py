@@ -8,7 +8,7 @@ Each file gets one ``Change`` whose kind says what sort of edit it was:
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Generator, Iterator, Sequence
 
 from classifier.model import Change, Location, Side
 from classifier.policy.config import Config, FilesConfig
@@ -64,8 +64,8 @@ class FilesSurface:
         if isinstance(old, FileTooLarge) or isinstance(new, FileTooLarge):
             # Nothing this surface can say is breaking: the file is reported
             # as a code change, the kind that assumes least, with the reason.
-            too_large = old if isinstance(old, FileTooLarge) else new
-            return _make(pair, "internal-change", status=pair.status, detail=_not_compared(too_large))
+            too_large = [side for side in (old, new) if isinstance(side, FileTooLarge)]
+            return _make(pair, "internal-change", status=pair.status, detail=_not_compared(too_large[0]))
         if looks_binary(old) or looks_binary(new):
             return _make(pair, "binary", status=pair.status)
         if pair.path.endswith((".py", ".pyi")):
@@ -78,7 +78,7 @@ class FilesSurface:
         return _make(pair, kind, line=line, status=pair.status, detail=detail)
 
 
-def _both_sides(pairs: Sequence[FilePair], source: Source) -> Iterator[tuple[Content, Content]]:
+def _both_sides(pairs: Sequence[FilePair], source: Source) -> Generator[tuple[Content, Content], None, None]:
     """Base and head content of each pair, streamed from one request (absent reads as empty)."""
     data = read_blobs(source, [(side, pair) for pair in pairs for side in (Side.BASE, Side.HEAD)])
     for old, new in zip(data, data):  # the same iterator twice: consecutive items
