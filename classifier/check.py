@@ -8,19 +8,25 @@ from classifier.policy.decide import decide, relax_unfrozen
 from classifier.policy.globs import match_any
 from classifier.rules import judge
 from classifier.sources import FilePair, Source
+from classifier.sources.limits import applied_limits
 from classifier.surfaces import build_surfaces
 
 
 def run_check(
     source: Source, config: Config, proposed: Config | None = None, committed: Config | None = None
 ) -> Report:
-    """Compare the two sides of ``source`` and decide under ``config``.
+    """Compare the two sides of ``source`` and decide under ``config``, within its ``[limits]``.
 
     ``config`` is the policy that applies (the base revision's, or one given on
     the command line, with any command-line override); ``proposed`` is the
     policy the head revision commits, whose difference from ``committed`` (the
     base's policy as committed; default ``config``) is itself reported.
     """
+    with applied_limits(config.limits):
+        return _run(source, config, proposed, committed)
+
+
+def _run(source: Source, config: Config, proposed: Config | None, committed: Config | None) -> Report:
     pairs = [pair for pair in source.changed_files() if not _excluded(pair.path, pair.base_path, config)]
     findings: list[Finding] = []
     remaining = pairs

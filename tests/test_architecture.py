@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "classifier.model": set(),
     "classifier.sources": {"classifier.errors", "classifier.model"},
     "classifier.rules": {"classifier.errors", "classifier.model"},
-    "classifier.policy": {"classifier.errors", "classifier.model", "classifier.rules"},
+    "classifier.policy": {"classifier.errors", "classifier.model", "classifier.rules", "classifier.sources"},
     "classifier.surfaces": {"classifier.errors", "classifier.model", "classifier.policy", "classifier.rules",
                             "classifier.sources"},
     "classifier.check": {"classifier.model", "classifier.policy", "classifier.rules", "classifier.sources",

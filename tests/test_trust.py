@@ -360,3 +360,19 @@ def test_the_committed_base_key_names_the_default_branch(make_repo, capsys: pyte
     report = json.loads(capsys.readouterr().out)
 
     assert (code, report["base"]["name"], [f["rule"] for f in report["findings"]]) == (1, "develop", ["OAS101"])
+
+
+def test_a_linked_policy_in_the_working_tree_is_refused_unread(
+    service: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text("exclude = ['SECRET-VALUE']\n", "utf-8")
+    service.git("checkout", "-q", "-b", "feature")
+    (service.path / ".classifier.toml").symlink_to(outside)
+
+    run = classify(capsys, service)
+
+    assert run.error_line == ("classify: error: .classifier.toml (head): is a symbolic link; the configuration is "
+                              "read only from a regular file; fix: replace the link by the file itself, or pass "
+                              "--config FILE")
+    assert "SECRET" not in run.out + run.err

@@ -22,7 +22,8 @@ from classifier.commands.common import (
 from classifier.errors import UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time to keep start-up cheap
-    from classifier.model import Label
+    from classifier.model import Label, Side
+    from classifier.sources.gitcmd import Git
     from classifier.policy.config import Config
     from classifier.sources import Source
 
@@ -86,8 +87,7 @@ def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, 
 
     if explicit is not None:
         return load_config(root, explicit), None
-    applied = load_committed_config(lambda name: source.read(Side.BASE, name))
-    return applied, load_committed_config(lambda name: source.read(Side.HEAD, name))
+    return load_committed_config(source, Side.BASE), load_committed_config(source, Side.HEAD)
 
 
 def _refuse_cache_inside(config: Config, root: Path) -> None:
@@ -144,17 +144,28 @@ def _configured_base(repo: Path) -> str | None:
 
     Only the committed file counts, never an uncommitted edit of it; CI names its base explicitly.
     """
+    from classifier.model import Side
     from classifier.policy.config import load_committed_config
     from classifier.sources.gitcmd import Git, find_toplevel
 
-    git = Git(find_toplevel(repo))
+    base = load_committed_config(_HeadCommit(Git(find_toplevel(repo))), Side.HEAD).table.get("base")
+    return str(base) if base else None
 
-    def read(name: str) -> bytes | None:
-        proc = git.run("cat-file", "blob", f"HEAD:{name}", check=False)
+
+class _HeadCommit:
+    """The files of the HEAD commit, read as a tree (content and git's mode), before a source is opened."""
+
+    def __init__(self, git: Git) -> None:
+        self.git = git
+
+    def read(self, side: Side, path: str) -> bytes | None:
+        proc = self.git.run("cat-file", "blob", f"HEAD:{path}", check=False)
         return proc.stdout if proc.returncode == 0 else None
 
-    base = load_committed_config(read).table.get("base")
-    return str(base) if base else None
+    def file_mode(self, side: Side, path: str) -> str | None:
+        proc = self.git.run("ls-tree", "HEAD", "--", path, check=False)
+        listed = proc.stdout.decode("utf-8", "replace").split(" ", 1)[0] if proc.returncode == 0 else ""
+        return listed or None
 
 
 def _label(name: str) -> Label:

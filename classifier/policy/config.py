@@ -13,22 +13,34 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from classifier.errors import ConfigError
-from classifier.model import Label, Severity
+from classifier.model import Label, Severity, Side
 from classifier.policy.globs import compile_glob
+from classifier.policy.toml_bounds import (
+    MAX_CONFIG_BYTES,
+    MAX_TOML_DEPTH,
+    nested_too_deeply,
+    too_deep,
+)
+from classifier.sources import SYMLINK_MODE, TreeReader
+from classifier.sources.limits import DEFAULT_LIMITS, Limits, parse_limits
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+# Looked for in this order at the top of the tree; the first that holds a table wins.
+CONFIG_NAMES = (".classifier.toml", "pyproject.toml")
 DEFAULT_DOCUMENTATION = (
     "**/*.md",
     "**/*.markdown",
@@ -99,6 +111,7 @@ class Config:
     ignore: tuple[Ignore, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     files: FilesConfig = FilesConfig()
+    limits: Limits = DEFAULT_LIMITS
     table: Mapping[str, Any] = field(default_factory=dict)
     # The day date-dependent rules (x-sunset) are judged against; None means the wall clock.
     today: datetime.date | None = None
@@ -131,68 +144,154 @@ def parse_config(table: Mapping[str, Any], origin: str) -> Config:
         ignore=tuple(_ignore(entry, origin) for entry in table.get("ignore", ())),
         waivers=tuple(_waiver(entry, origin) for entry in table.get("waiver", ())),
         files=_files(table.get("files", {}), origin),
+        limits=parse_limits(table),
         table=table,
     )
 
 
-CONFIG_FILES = (".classifier.toml", "pyproject.toml")
-
-
-def load_committed_config(read: Callable[[str], bytes | None]) -> Config:
-    """The configuration as committed at one revision; ``read(path)`` gives a file's bytes there, or None.
+def load_committed_config(tree: TreeReader, side: Side) -> Config:
+    """The configuration as committed at ``side`` (the base: the protected branch's policy).
 
     The same files in the same order as ``load_config``: ``.classifier.toml``,
-    then ``[tool.classifier]`` of ``pyproject.toml``; neither: defaults.
+    then ``[tool.classifier]`` of ``pyproject.toml``; neither: defaults. Read
+    from git's objects and modes, so a symlinked file is refused unread.
 
     Raises:
-        ConfigError: unreadable TOML, a schema violation, an unknown rule.
+        ConfigError: a symlink, unreadable TOML, a schema violation, an unknown rule.
     """
-    for name in CONFIG_FILES:
-        data = read(name)
-        if data is None:
-            continue
-        parsed = _parse_toml(data, Path(name))
-        if name == ".classifier.toml":
-            return parse_config(parsed, origin=name)
-        table = _tool_table(parsed, Path(name))
-        if table is not None:
-            return parse_config(table, origin=f"{name} [tool.classifier]")
-    return Config()
+    found = find_config_at(tree, side)
+    if found is None:
+        return Config()
+    name, table, prefix = found
+    return parse_config(table, origin=f"{name} {prefix}".strip())
 
 
 def _find(top: Path, explicit: Path | None) -> tuple[Path, Mapping[str, Any], str] | None:
     if explicit is not None:
+        # Given on the command line, the file is trusted as given, a link included.
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: configuration file not found", hint="check the --config path")
         data = _read_toml(explicit)
         if explicit.name == "pyproject.toml" or "tool" in data:
             return explicit, _tool_table(data, explicit) or {}, "[tool.classifier]"
         return explicit, data, ""
-    dedicated = top / ".classifier.toml"
-    if dedicated.is_file():
-        return dedicated, _read_toml(dedicated), ""
-    pyproject = top / "pyproject.toml"
-    if pyproject.is_file():
-        table = _tool_table(_read_toml(pyproject), pyproject)
-        if table is not None:
-            return pyproject, table, "[tool.classifier]"
+    for name in CONFIG_NAMES:
+        path = top / name
+        mode = _disk_mode(path)
+        if mode is None:
+            continue
+        content = None if mode == SYMLINK_MODE else _read_bytes(path)
+        found = config_from_file(name, content, mode, str(path))
+        if found is not None:
+            return path, found[0], found[1]
     return None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    return _parse_toml(path.read_bytes(), path)
+def find_config_at(tree: TreeReader, side: Side) -> tuple[str, dict[str, Any], str] | None:
+    """The configuration file committed at ``side``: its name, table and prefix, or ``None``.
+
+    Read from git's objects and tree modes (the index in --staged mode), never
+    from the disk: a symlink is refused by its mode 120000, whatever the
+    working tree holds.
+
+    Raises:
+        ConfigError: as ``config_from_file``.
+    """
+    for name in CONFIG_NAMES:
+        mode = tree.file_mode(side, name)
+        if mode is None or not (mode == SYMLINK_MODE or mode.startswith("100")):
+            continue  # absent, or a folder or submodule of that name: no configuration
+        data = None if mode == SYMLINK_MODE else tree.read(side, name)
+        found = config_from_file(name, data, mode, f"{name} ({side.value})")
+        if found is not None:
+            return name, found[0], found[1]
+    return None
 
 
-def _parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+def config_from_file(name: str, data: bytes | None, mode: str, where: str) -> tuple[dict[str, Any], str] | None:
+    """The configuration table a file named ``name`` holds, and its prefix; ``None`` if it holds none.
+
+    For a file found in the working tree or in a commit: ``mode`` is git's
+    (``120000`` a symlink). A symlinked configuration is refused unread, so a
+    link to a file elsewhere on the machine can neither set the policy nor have
+    its content echoed in an error.
+
+    Args:
+        name: ``.classifier.toml`` or ``pyproject.toml``.
+        data: the file's bytes (ignored for a symlink).
+        mode: git's mode for the file.
+        where: how error messages name the file.
+
+    Raises:
+        ConfigError: a symlink, too large, not UTF-8, not TOML, nested too deeply.
+    """
+    if mode == SYMLINK_MODE:
+        raise ConfigError(
+            f"{where}: is a symbolic link; the configuration is read only from a regular file",
+            hint="replace the link by the file itself, or pass --config FILE",
+        )
+    table = read_toml_bytes(data or b"", where)
+    if name == "pyproject.toml":
+        tool_table = _tool_table(table, where)
+        return None if tool_table is None else (tool_table, "[tool.classifier]")
+    return table, ""
+
+
+def _disk_mode(path: Path) -> str | None:
+    """Git's mode for a configuration file on disk; ``None`` if absent or not a file."""
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return SYMLINK_MODE
+    return "100644" if stat.S_ISREG(info.st_mode) else None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            # One byte past the limit is enough to know the file is over it.
+            return handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})", hint="make the file readable") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    return read_toml_bytes(_read_bytes(path), str(path))
+
+
+def read_toml_bytes(data: bytes, where: str) -> dict[str, Any]:
+    """Parse a configuration file's bytes as TOML, within ``MAX_CONFIG_BYTES`` and ``MAX_TOML_DEPTH``.
+
+    Raises:
+        ConfigError: too large, not UTF-8, invalid TOML, or nested too deeply; one line naming ``where``.
+    """
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{where}: over the {MAX_CONFIG_BYTES // 1_000_000} MB limit for a configuration file",
+            hint="keep the configuration small, or pass --config FILE with only the [tool.classifier] table",
+        )
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not valid UTF-8 at byte {exc.start}", hint="save it as UTF-8") from None
+        raise ConfigError(f"{where}: not valid UTF-8 at byte {exc.start}", hint="save it as UTF-8") from None
+    deep = ConfigError(f"{where}: nested deeper than {MAX_TOML_DEPTH} levels (tables, arrays or dotted keys)",
+                       hint="flatten the TOML: a configuration needs a few levels")
+    if nested_too_deeply(text):
+        raise deep
+    try:
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}", hint="fix the TOML syntax at that line") from None
+        raise ConfigError(f"{where}: invalid TOML: {exc}", hint="fix the TOML syntax at that line") from None
+    except (RecursionError, MemoryError):
+        raise deep from None
+    if too_deep(table):
+        raise deep
+    return table
 
 
-def _tool_table(data: Mapping[str, Any], path: Path) -> dict[str, Any] | None:
+def _tool_table(data: Mapping[str, Any], path: Path | str) -> dict[str, Any] | None:
     tool = data.get("tool", {})
     table = tool.get("classifier") if isinstance(tool, dict) else None
     if table is not None and not isinstance(table, dict):

@@ -14,10 +14,11 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
+from classifier.sources.limits import FileTooLarge, Oversized, limits_in_force
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +70,14 @@ class Source(Protocol):
 
         ``None`` when the path is not part of that side: absent, ignored by git,
         outside the tree (``..``, absolute, through a symlinked folder) or in ``.git``.
+
+        Raises:
+            FileTooLarge: the file is over ``max_file_mb``; it was not read.
         """
         ...
 
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
-        """One side of a changed file (by blob id where the source has one)."""
+        """One side of a changed file (by blob id where the source has one); ``FileTooLarge`` as ``read``."""
         ...
 
     def list_files(self, side: Side, under: str) -> list[str]:
@@ -85,13 +89,41 @@ class Source(Protocol):
         ...
 
 
+class TreeReader(Protocol):
+    """What reading one named file at one side needs: its content and git's mode for it.
+
+    ``GitSource`` and ``DirectorySource`` both offer ``file_mode``.
+    """
+
+    def read(self, side: Side, path: str) -> bytes | None: ...
+
+    def file_mode(self, side: Side, path: str) -> str | None: ...
+
+
+def tree_path(path: str) -> str | None:
+    """``path`` as git names it inside a tree, or ``None`` if no tree can hold it.
+
+    Pure string work, no file system: a relative ``/``-separated path without
+    ``..``, ``.git`` or NUL, with empty and ``.`` parts dropped. Committed
+    content is read through this alone; git itself then refuses a path that
+    runs through a symlink (mode 120000) of the tree, whatever the disk holds.
+    """
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if not parts or path.startswith("/") or "\0" in path:
+        return None
+    if any(part == ".." or part.lower() == ".git" for part in parts):
+        return None  # outside the tree, or the repository's own data
+    return "/".join(parts)
+
+
 def path_below(root: Path, path: str, folders: dict[str, bool] | None = None) -> Path | None:
     """Where ``path`` lies under ``root`` on disk, or ``None`` if it would leave ``root``.
 
-    A relative path of a tree (no ``..`` or ``.git``, not absolute) whose folders
-    are real folders, never symlinks: git itself does not look through a
-    symlinked folder, and a symlink may point anywhere on the machine. The last
-    part may be a symlink; the caller reads it as its link text.
+    For files on disk only (the working tree, ``--base-dir``/``--head-dir``).
+    A path of a tree (see ``tree_path``) whose folders are real folders, never
+    symlinks: git itself does not look through a symlinked folder, and a
+    symlink may point anywhere on the machine. The last part may be a symlink;
+    the caller reads it as its link text.
 
     Args:
         root: the folder the tree is in.
@@ -99,9 +131,10 @@ def path_below(root: Path, path: str, folders: dict[str, bool] | None = None) ->
         folders: a cache of folders already checked, kept by the caller for as
             long as the tree does not change.
     """
-    parts = [part for part in path.split("/") if part not in ("", ".")]
-    if not parts or path.startswith("/") or any(part == ".." or part.lower() == ".git" for part in parts):
-        return None  # outside the tree, or the repository's own data
+    name = tree_path(path)
+    if name is None:
+        return None
+    parts = name.split("/")
     if not _plain_folders(str(root), parts[:-1], {} if folders is None else folders):
         return None
     return root.joinpath(*parts)
@@ -124,8 +157,10 @@ def _plain_folders(root: str, parts: list[str], known: dict[str, bool]) -> bool:
     return True
 
 
-def read_file_or_link(full: Path) -> bytes | None:
+def read_file_or_link(full: Path, limit: int | None = None) -> bytes | None | Oversized:
     """A file's bytes, a symlink's target text (never followed, like git), or ``None`` if absent.
+
+    A file larger than ``limit`` bytes is not read: its size comes back as ``Oversized``.
 
     Raises:
         SourceError: the file exists but cannot be read.
@@ -137,21 +172,42 @@ def read_file_or_link(full: Path) -> bytes | None:
     try:
         if stat.S_ISLNK(info.st_mode):
             return os.fsencode(os.readlink(full))
-        return full.read_bytes() if stat.S_ISREG(info.st_mode) else None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if limit is not None and info.st_size > limit:
+            return Oversized(info.st_size)
+        with full.open("rb") as handle:
+            # At most one byte past the limit: a file that grew since lstat is caught too.
+            data = handle.read() if limit is None else handle.read(limit + 1)
+        return Oversized(len(data)) if limit is not None and len(data) > limit else data
     except OSError as exc:
         raise SourceError(f"{full}: cannot be read ({exc.strerror})", hint="make the file readable") from None
 
 
-def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None]:
-    """Both sides of many pairs at once, in order: ``source.read_blob`` for each.
+def within_limit(found: bytes | None | Oversized, path: str, side: Side) -> bytes | None:
+    """``found`` as content, or ``FileTooLarge`` naming ``path`` if a reader stopped at the size limit."""
+    if isinstance(found, Oversized):
+        raise FileTooLarge(f"{path} ({side.value})", found.size, limits_in_force().max_file_bytes)
+    return found
 
-    A source that can fetch many objects in one go (git, with a pipelined
+
+def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> Iterator[bytes | None | FileTooLarge]:
+    """``source.read_blob`` for each of many sides, yielded in order, one in memory at a time.
+
+    A side over ``max_file_mb`` is not read: its place holds the ``FileTooLarge``
+    error instead of content, so one large file does not stop the others. A
+    source that can fetch many objects in one go (git, with a pipelined
     ``cat-file``) offers ``read_many_blobs``; any other is asked one by one.
     """
     read_many = getattr(source, "read_many_blobs", None)
     if read_many is not None:
-        return list(read_many(wanted))
-    return [source.read_blob(side, pair) for side, pair in wanted]
+        yield from read_many(wanted)
+        return
+    for side, pair in wanted:
+        try:
+            yield source.read_blob(side, pair)
+        except FileTooLarge as exc:
+            yield exc
 
 
 def blob_id(data: bytes, length: int = 40) -> str:

@@ -6,12 +6,20 @@ the bytes), so parse caches keyed by blob id work for both sources alike.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
-from classifier.sources import FilePair, blob_id, path_below, read_file_or_link
+from classifier.sources import (
+    FilePair,
+    blob_id,
+    path_below,
+    read_file_or_link,
+    within_limit,
+)
+from classifier.sources.limits import Oversized, limits_in_force
 from classifier.sources.worktree import worktree_mode
 
 
@@ -75,15 +83,27 @@ class DirectorySource:
     def _blob(self, side: Side, path: str) -> str:
         key = (side, path)
         if key not in self._blobs:
-            self._blobs[key] = blob_id(self.read(side, path) or b"")
+            found = self._content(side, path)
+            full = self.roots[side] / path
+            self._blobs[key] = _streamed_blob_id(full) if isinstance(found, Oversized) else blob_id(found or b"")
         return self._blobs[key]
 
     def _mode(self, side: Side, path: str) -> str:
         return worktree_mode(self.roots[side] / path)
 
     def read(self, side: Side, path: str) -> bytes | None:
+        return within_limit(self._content(side, path), path, side)
+
+    def _content(self, side: Side, path: str) -> bytes | None | Oversized:
         full = path_below(self.roots[side], path, self._folders[side])
-        return None if full is None else read_file_or_link(full)
+        return None if full is None else read_file_or_link(full, limits_in_force().max_file_bytes)
+
+    def file_mode(self, side: Side, path: str) -> str | None:
+        """The mode git would record for ``path`` in that folder (``120000`` a symlink), or ``None`` if absent."""
+        full = path_below(self.roots[side], path, self._folders[side])
+        if full is None or not os.path.lexists(full) or full.is_dir() and not full.is_symlink():
+            return None
+        return worktree_mode(full)
 
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
         path = pair.path_at(side)
@@ -108,3 +128,12 @@ class DirectorySource:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def _streamed_blob_id(full: Path) -> str:
+    """The blob id of a file too large to hold in memory, hashed a chunk at a time."""
+    digest = hashlib.sha1(b"blob %d\0" % full.stat().st_size, usedforsecurity=False)
+    with full.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

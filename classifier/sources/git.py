@@ -18,14 +18,28 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from classifier.errors import GitError
 from classifier.model import Revision, Side
-from classifier.sources import FilePair, blob_id, path_below, read_file_or_link
+from classifier.sources import (
+    FilePair,
+    blob_id,
+    path_below,
+    read_file_or_link,
+    tree_path,
+    within_limit,
+)
 from classifier.sources.gitcmd import CatFileBatch, Git, find_toplevel
-from classifier.sources.gitraw import UNMERGED, decode_path, is_null_id, parse_raw_diff
-from classifier.sources.worktree import fold_untracked
+from classifier.sources.gitraw import (
+    UNMERGED,
+    decode_path,
+    is_null_id,
+    parse_raw_diff,
+    tree_entry_mode,
+)
+from classifier.sources.limits import FileTooLarge, Oversized, limits_in_force
+from classifier.sources.worktree import fold_untracked, worktree_mode
 
 DEFAULT_BRANCH_CANDIDATES = ("origin/HEAD", "origin/main", "main", "origin/master", "master")
 FETCH_HINT = (
@@ -152,9 +166,9 @@ class GitSource:
 
     def changed_files(self) -> list[FilePair]:
         assert self.base.sha is not None
-        # Left on, diff.autoRefreshIndex makes `git diff` rewrite .git/index
-        # whenever a file was touched without being changed.
-        args = ["-c", "diff.autoRefreshIndex=false", "diff", "--raw", "-z", "-M", "--no-abbrev", "--no-color",
+        # diff.autoRefreshIndex is off for every command (gitcmd.NEUTRAL_SETTINGS):
+        # left on, `git diff` rewrites .git/index whenever a file was touched.
+        args = ["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-color",
                 "--no-ext-diff", "--no-textconv", "--no-relative"]
         if self.mode == HeadMode.STAGED:
             args.append("--cached")
@@ -166,7 +180,7 @@ class GitSource:
         _refuse_unmerged(pairs)
         if self.mode == HeadMode.WORKTREE:
             tracked = [pair for pair in pairs if not self._only_touched(pair)]
-            pairs = fold_untracked(tracked, self._untracked(), self._read_worktree, self._blob_size, self.top)
+            pairs = fold_untracked(tracked, self._untracked(), self._worktree_bytes, self._blob_size, self.top)
         return pairs
 
     def _only_touched(self, pair: FilePair) -> bool:
@@ -179,7 +193,7 @@ class GitSource:
             return False
         if pair.base_mode != pair.head_mode:
             return False
-        data = self._read_worktree(pair.path)
+        data = self._worktree_bytes(pair.path)
         return data is not None and blob_id(data, len(pair.base_blob)) == pair.base_blob
 
     def _untracked(self) -> list[str]:
@@ -187,22 +201,62 @@ class GitSource:
         return [decode_path(raw) for raw in out.split(b"\0") if raw]
 
     def _blob_size(self, blob: str) -> int:
-        return len(self.read_object(blob) or b"")
+        found = self.read_object(blob)
+        return found.size if isinstance(found, Oversized) else len(found or b"")
 
     def read(self, side: Side, path: str) -> bytes | None:
-        if path_below(self.top, path, self._folders) is None:
+        return within_limit(self._content(side, path), path, side)
+
+    def _content(self, side: Side, path: str) -> bytes | None | Oversized:
+        name = tree_path(path)
+        if name is None:
             return None  # outside the tree: no revision holds it
-        if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
+        if self._on_disk(side):
             # An ignored file is on disk but not in the head: `git add -A`
             # would not record it, and a CI checkout would not have it.
-            return self._read_worktree(path) if path in self._worktree_paths() else None
+            return self._read_worktree(name) if name in self._worktree_paths() else None
+        # Committed content comes from git's objects alone: a sparse checkout,
+        # a --no-checkout clone or a folder moved since must not change it.
+        return self.read_object(self._object_name(side, name))
+
+    def file_mode(self, side: Side, path: str) -> str | None:
+        """The mode git records for ``path`` at ``side`` (``120000`` a symlink), or ``None`` if absent.
+
+        Committed sides answer from the tree (the index in --staged mode), never
+        from the disk; the working tree answers from the disk, as `git add` would.
+        """
+        name = tree_path(path)
+        if name is None:
+            return None
+        if self._on_disk(side):
+            full = path_below(self.top, name, self._folders)
+            return worktree_mode(full) if full is not None and name in self._worktree_paths() else None
+        if side is Side.HEAD and self.mode == HeadMode.STAGED:
+            return self._index_mode(name)
+        folder, _, leaf = name.rpartition("/")
+        sha = self.base.sha if side is Side.BASE else self.head.sha
+        tree = self.read_object(f"{sha}:{folder}" if folder else f"{sha}^{{tree}}", kind=b"tree")
+        return tree_entry_mode(tree, leaf, len(str(sha)) // 2) if isinstance(tree, bytes) else None
+
+    def _index_mode(self, name: str) -> str | None:
+        out = self.git.run("ls-files", "-s", "-z", "--", name).stdout
+        # "<mode> <id> <stage>\t<path>\0" for each entry; only stage 0 is a single version.
+        for record in out.split(b"\0"):
+            meta, _, listed = record.partition(b"\t")
+            fields = meta.split(b" ")
+            if decode_path(listed) == name and len(fields) == 3 and fields[2] == b"0":
+                return fields[0].decode("ascii")
+        return None
+
+    def _on_disk(self, side: Side) -> bool:
+        return side is Side.HEAD and self.mode == HeadMode.WORKTREE
+
+    def _object_name(self, side: Side, name: str) -> str:
         if side is Side.BASE:
-            name = f"{self.base.sha}:{path}"
-        elif self.mode == HeadMode.STAGED:
-            name = f":0:{path}"
-        else:
-            name = f"{self.head.sha}:{path}"
-        return self.read_object(name)
+            return f"{self.base.sha}:{name}"
+        if self.mode == HeadMode.STAGED:
+            return f":0:{name}"
+        return f"{self.head.sha}:{name}"
 
     def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
         """The content of one side of a changed file, by blob id when the diff gave one."""
@@ -212,49 +266,73 @@ class GitSource:
             return None
         # A working-tree file is read from disk even when git gave it an id:
         # for rename detection git hashes content it never stores.
-        if side is Side.HEAD and self.mode == HeadMode.WORKTREE:
-            return self._read_worktree(path)
-        return self.read_object(blob) if blob else self.read(side, path)
+        if self._on_disk(side):
+            return within_limit(self._read_worktree(path), path, side)
+        return within_limit(self.read_object(blob), path, side) if blob else self.read(side, path)
 
-    def read_many_blobs(self, wanted: Sequence[tuple[Side, FilePair]]) -> list[bytes | None]:
-        """``read_blob`` for many sides at once; blobs named by id come in one pipelined batch."""
-        found: list[bytes | None] = [None] * len(wanted)
-        batched: dict[int, str] = {}
-        for index, (side, pair) in enumerate(wanted):
-            blob = pair.base_blob if side is Side.BASE else pair.head_blob
-            from_disk = side is Side.HEAD and self.mode == HeadMode.WORKTREE
-            if blob and not from_disk and pair.path_at(side) is not None:
-                batched[index] = blob
-            else:
-                found[index] = self.read_blob(side, pair)
-        if batched:
-            if self._batch is None:
-                self._batch = CatFileBatch(self.top)
-            for index, data in zip(batched, self._batch.read_many(list(batched.values()))):
-                found[index] = data
-        return found
+    def read_many_blobs(self, wanted: Sequence[tuple[Side, FilePair]]) -> Iterator[bytes | None | FileTooLarge]:
+        """``read_blob`` for many sides, yielded in order; blobs named by id come in one pipelined stream.
+
+        A side over the size limit yields its ``FileTooLarge`` error instead of
+        content. The stream has a ``cat-file`` process of its own, so that a
+        caller may read other files between two answers, or stop early.
+        """
+        batched = {index: blob for index, (side, pair) in enumerate(wanted)
+                   if (blob := pair.base_blob if side is Side.BASE else pair.head_blob)
+                   and not self._on_disk(side) and pair.path_at(side) is not None}
+        stream = CatFileBatch(self.top, self.git.options)
+        answers = stream.read_many(list(batched.values()), limits_in_force().max_file_bytes)
+        try:
+            for index, (side, pair) in enumerate(wanted):
+                if index in batched:
+                    data = next(answers)
+                    yield _too_large(data, pair.path_at(side), side) if isinstance(data, Oversized) else data
+                    continue
+                try:
+                    yield self.read_blob(side, pair)
+                except FileTooLarge as exc:
+                    yield exc
+        finally:
+            stream.abort()  # first: a half-read stream's writer thread then ends too
+            answers.close()
 
     def _worktree_paths(self) -> frozenset[str]:
         if self._head_paths is None:
             self._head_paths = frozenset(self.list_files(Side.HEAD, ""))
         return self._head_paths
 
-    def read_object(self, name: str) -> bytes | None:
-        if "\n" in name:
-            return self._read_odd_name(name)
-        if self._batch is None:
-            self._batch = CatFileBatch(self.top)
-        return self._batch.read(name)
+    def read_object(self, name: str, kind: bytes = b"blob") -> bytes | None | Oversized:
+        """The content of the object ``name`` (an id or ``rev:path``) if it is a ``kind``, else ``None``.
 
-    def _read_odd_name(self, name: str) -> bytes | None:
+        A blob over ``max_file_mb`` is not read: ``Oversized`` gives its size.
+        Trees are read whole (they list names, and only ``file_mode`` reads them).
+        """
+        limit = limits_in_force().max_file_bytes if kind == b"blob" else None
+        if "\n" in name:
+            return self._read_odd_name(name, kind, limit)
+        if self._batch is None:
+            self._batch = CatFileBatch(self.top, self.git.options)
+        return self._batch.read(name, kind, limit)
+
+    def _read_odd_name(self, name: str, kind: bytes, limit: int | None) -> bytes | None | Oversized:
         # cat-file --batch takes one name per line; a path holding a newline is
-        # read with a one-off `cat-file blob` instead.
-        proc = self.git.run("cat-file", "blob", name, check=False)
+        # read with one-off `cat-file -s` and `cat-file <kind>` instead.
+        size = self.git.run("cat-file", "-s", name, check=False)
+        if size.returncode != 0:
+            return None
+        if limit is not None and int(size.stdout) > limit:
+            return Oversized(int(size.stdout))
+        proc = self.git.run("cat-file", kind.decode("ascii"), name, check=False)
         return proc.stdout if proc.returncode == 0 else None
 
-    def _read_worktree(self, path: str) -> bytes | None:
+    def _read_worktree(self, path: str) -> bytes | None | Oversized:
         full = path_below(self.top, path, self._folders)
-        return None if full is None else read_file_or_link(full)
+        return None if full is None else read_file_or_link(full, limits_in_force().max_file_bytes)
+
+    def _worktree_bytes(self, path: str) -> bytes | None:
+        """A working-tree file's bytes for hashing; one over the size limit is left for a read to refuse."""
+        found = self._read_worktree(path)
+        return None if isinstance(found, Oversized) else found
 
     def list_files(self, side: Side, under: str) -> list[str]:
         spec = ["--", under] if under else []
@@ -324,6 +402,10 @@ def _fetch_hint(ref: str, shallow: bool) -> str:
     if any(mark in ref for mark in "~^@{:"):
         return "check the name: the history may be shorter than it asks for"
     return f"check the name, or fetch it: `git fetch origin {ref}`"
+
+
+def _too_large(found: Oversized, path: str | None, side: Side) -> FileTooLarge:
+    return FileTooLarge(f"{path} ({side.value})", found.size, limits_in_force().max_file_bytes)
 
 
 def _split_paths(out: bytes) -> list[str]:

@@ -66,3 +66,20 @@ def _pair(letter: str, old: str, new: str, modes: tuple[str, str], shas: tuple[s
         base_mode=None if base_path is None else modes[0],
         head_mode=None if head_path is None else modes[1],
     )
+
+
+def tree_entry_mode(tree: bytes, name: str, id_bytes: int) -> str | None:
+    """The mode of the entry ``name`` in a raw tree object, or ``None`` if it has none.
+
+    A tree object is a run of ``<mode> <name>\\0<binary id>`` records, ids of
+    ``id_bytes`` bytes (20 for sha1, 32 for sha256).
+    """
+    wanted = name.encode("utf-8", "surrogateescape")
+    at = 0
+    while at < len(tree):
+        space = tree.index(b" ", at)
+        end = tree.index(b"\0", space)
+        if tree[space + 1:end] == wanted:
+            return tree[at:space].decode("ascii").rjust(6, "0")
+        at = end + 1 + id_bytes
+    return None

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from classifier.check import run_check
+from classifier.model import Side
 from classifier.model import Report
 from classifier.policy.config import Config, load_committed_config, parse_config
 from classifier.sources.directory import DirectorySource
@@ -39,11 +40,12 @@ def run_case(case: Path, tmp_path: Path, select: list[str]) -> list[dict[str, ob
     head = case / "head" if (case / "head").is_dir() else tmp_path / "empty-head"
     base.mkdir(exist_ok=True)
     head.mkdir(exist_ok=True)
-    config, proposed = _config(case, base, head)
+    source = DirectorySource(base, head)
+    config, proposed = _config(case, source)
     if (case / "served").is_dir():
         report = _snapshot_check(case, head, config)
     else:
-        report = run_check(DirectorySource(base, head), config, proposed)
+        report = run_check(source, config, proposed)
     items = [*report.findings, *report.violations]
     return [
         {
@@ -67,18 +69,11 @@ def _snapshot_check(case: Path, head: Path, config: Config) -> Report:
     return snapshot_drift(head, config, served, versions_to_check(None, head, api))
 
 
-def _config(case: Path, base: Path, head: Path) -> tuple[Config, Config | None]:
+def _config(case: Path, source: DirectorySource) -> tuple[Config, Config | None]:
     path = case / "config.toml"
     if not path.is_file():
-        return load_committed_config(_reader(base)), load_committed_config(_reader(head))
+        return load_committed_config(source, Side.BASE), load_committed_config(source, Side.HEAD)
     return parse_config(tomllib.loads(path.read_text("utf-8")), origin=str(path)), None
-
-
-def _reader(tree: Path):  # type: ignore[no-untyped-def]
-    def read(name: str) -> bytes | None:
-        return (tree / name).read_bytes() if (tree / name).is_file() else None
-
-    return read
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])

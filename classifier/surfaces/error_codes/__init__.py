@@ -87,12 +87,12 @@ class DiscoveredTablesSurface:
             return []
         from classifier.surfaces.error_codes.python import discover_tables
 
-        blobs = read_blobs(source, [(side, pair) for pair in candidates for side in Side])
+        blobs = iter(read_blobs(source, [(side, pair) for pair in candidates for side in Side]))
         claimed = []
-        for index, pair in enumerate(candidates):
+        for pair in candidates:
             names: set[str] = set()
-            for offset, side in enumerate(Side):
-                text = _utf8(blobs[2 * index + offset])
+            for _side in Side:  # the blobs come in the order asked: base, then head, pair after pair
+                text = _utf8(next(blobs))
                 if text is not None:
                     names.update(discover_tables(text))
             if names:

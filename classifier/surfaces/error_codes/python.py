@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from classifier.sources.limits import PythonTooLarge
 from classifier.surfaces.cst_parse import parse_module as guarded_parse_module
 from classifier.surfaces.error_codes import enums, shapes
 from classifier.surfaces.error_codes.consistency import status_disagreements
@@ -58,6 +59,8 @@ def parse_module(text: str, registry: tuple[str, ...] = ()) -> shapes.Module:
     except RecursionError:
         # From the parser, or from a visitor walking a chain libcst nests (a and b and ...).
         raise Unparsable(Problem("unreadable", "syntax", None, "too deeply nested to parse")) from None
+    except PythonTooLarge as exc:
+        raise Unparsable(Problem("unreadable", "size", None, f"not parsed: {exc.message}")) from None
 
 
 def _gather(wrapper: MetadataWrapper, registry: tuple[str, ...]) -> shapes.Module:

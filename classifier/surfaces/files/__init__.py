@@ -8,14 +8,16 @@ Each file gets one ``Change`` whose kind says what sort of edit it was:
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Generator, Iterator, Sequence
 
 from classifier.model import Change, Location, Side
 from classifier.policy.config import Config, FilesConfig
 from classifier.policy.globs import match_any
 from classifier.sources import FilePair, Source, looks_binary, read_blobs
+from classifier.sources.limits import MB, FileTooLarge, megabytes
 
 SURFACE = "files"
+Content = bytes | FileTooLarge  # one side of a pair; a side over the size limit is its error
 # Pairs whose contents are read in one go; bounds memory on a huge branch.
 PREFETCH_CHUNK = 1000
 
@@ -33,14 +35,18 @@ class FilesSurface:
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
         # Contents are fetched a chunk at a time: one pipelined read instead of
-        # a round trip per side, while memory holds one chunk, not the branch.
+        # a round trip per side, streamed so that memory holds one pair (each
+        # side at most max_file_mb), not the chunk.
         for start in range(0, len(pairs), PREFETCH_CHUNK):
             chunk = pairs[start:start + PREFETCH_CHUNK]
             decided = [self._kind_without_content(pair) for pair in chunk]
             compared = [pair for pair, change in zip(chunk, decided) if change is None]
-            contents = iter(_both_sides(compared, source))
-            for pair, change in zip(chunk, decided):
-                yield change if change is not None else self._content_change(pair, *next(contents))
+            contents = _both_sides(compared, source)
+            try:
+                for pair, change in zip(chunk, decided):
+                    yield change if change is not None else self._content_change(pair, *next(contents))
+            finally:
+                contents.close()  # ends the chunk's reader process now, not when collected
 
     def _kind_without_content(self, pair: FilePair) -> Change | None:
         if pair.is_submodule:
@@ -54,7 +60,12 @@ class FilesSurface:
             return _make(pair, "renamed", old_path=pair.base_path)
         return None
 
-    def _content_change(self, pair: FilePair, old: bytes, new: bytes) -> Change:
+    def _content_change(self, pair: FilePair, old: Content, new: Content) -> Change:
+        if isinstance(old, FileTooLarge) or isinstance(new, FileTooLarge):
+            # Nothing this surface can say is breaking: the file is reported
+            # as a code change, the kind that assumes least, with the reason.
+            too_large = [side for side in (old, new) if isinstance(side, FileTooLarge)]
+            return _make(pair, "internal-change", status=pair.status, detail=_not_compared(too_large[0]))
         if looks_binary(old) or looks_binary(new):
             return _make(pair, "binary", status=pair.status)
         if pair.path.endswith((".py", ".pyi")):
@@ -67,10 +78,15 @@ class FilesSurface:
         return _make(pair, kind, line=line, status=pair.status, detail=detail)
 
 
-def _both_sides(pairs: Sequence[FilePair], source: Source) -> list[tuple[bytes, bytes]]:
-    """Base and head content of each pair, fetched in one request (absent reads as empty)."""
+def _both_sides(pairs: Sequence[FilePair], source: Source) -> Generator[tuple[Content, Content], None, None]:
+    """Base and head content of each pair, streamed from one request (absent reads as empty)."""
     data = read_blobs(source, [(side, pair) for pair in pairs for side in (Side.BASE, Side.HEAD)])
-    return [(data[2 * n] or b"", data[2 * n + 1] or b"") for n in range(len(pairs))]
+    for old, new in zip(data, data):  # the same iterator twice: consecutive items
+        yield old or b"", new or b""
+
+
+def _not_compared(error: FileTooLarge) -> str:
+    return f"not compared: {megabytes(error.size)}, over the {error.limit / MB:g} MB limit for one file (max_file_mb)"
 
 
 def first_changed_line(old: bytes, new: bytes) -> int | None:

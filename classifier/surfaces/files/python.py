@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, Sequence
 
 from classifier.errors import SourceError
 from classifier.model import Side
+from classifier.sources.limits import MB, limits_in_force, megabytes
 
 OBSERVABILITY_MODULES = frozenset(
     {"logging", "structlog", "loguru", "opentelemetry", "prometheus_client", "statsd", "sentry_sdk", "datadog"}
@@ -40,6 +41,12 @@ def classify_python(path: str, old: bytes, new: bytes, observability: Sequence[s
     from classifier.surfaces.files import first_changed_line
 
     line = first_changed_line(old, new)
+    limit = limits_in_force().max_python_bytes
+    largest = max(len(old), len(new))
+    if largest > limit:
+        # Parsing costs time and memory in proportion (about 120 MB per MB of source, twice over).
+        detail = f"not parsed: {megabytes(largest)} of Python, over the {limit / MB:g} MB limit (max_python_mb)"
+        return "internal-change", f"{detail}; compared as text", line
     old_parsed, old_error = _parse(path, old, Side.BASE)
     new_parsed, new_error = _parse(path, new, Side.HEAD)
     if old_parsed is None or new_parsed is None:

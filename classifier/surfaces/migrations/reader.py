@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from classifier.sources.limits import PythonTooLarge
 from classifier.surfaces.cst_parse import parse_module as guarded_parse_module
 from classifier.surfaces.migrations.canonical import (
     canonical,
@@ -59,6 +60,8 @@ def read_migration(path: str, text: str, dialect: str, lines: bool = True) -> Mi
     except RecursionError:
         # From the parser, or from a walk over a chain libcst nests (a and b and ...).
         problem = "does not parse: nested too deeply"
+    except PythonTooLarge as exc:
+        problem = f"not parsed: {exc.message}"
     return MigrationFile(path, GraphFields(None, problem=problem), parse_error=problem)
 
 

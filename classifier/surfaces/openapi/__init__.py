@@ -106,8 +106,8 @@ def _data_file(pair: FilePair) -> bool:
 
 
 def _says_openapi(source: Source, pair: FilePair) -> bool:
-    blobs = read_blobs(source, [(side, pair) for side in Side])
-    return any(data is not None and _SPEC_MARK.search(data[:_SNIFF_BYTES]) for data in blobs)
+    return any(data is not None and _SPEC_MARK.search(data[:_SNIFF_BYTES])
+               for data in read_blobs(source, [(side, pair) for side in Side]))
 
 
 def _matches_somewhere(glob: str, source: Source) -> bool:

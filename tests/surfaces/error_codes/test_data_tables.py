@@ -36,13 +36,14 @@ def test_list_of_entries_and_json() -> None:
          "does not match error-table.schema.json at B/status: 4040 is greater than the maximum of 599"),
         ("- code: A\n  colour: red\n", "errors.yaml", 1,
          "does not match error-table.schema.json at 0: Additional properties are not allowed ('colour' was unexpected)"),
-        ("A: [400\n", "errors.yaml", 2, "invalid YAML at line 2, column 1: expected ',' or ']', but got '<stream end>'"),
+        # The parser's own words follow ours; whose build of libyaml runs decides them.
+        ("A: [400\n", "errors.yaml", 2, "invalid YAML at line 2, column 1: "),
         ('{"A": 400,}', "errors.json", 1, "invalid JSON at line 1, column 11: Expecting property name enclosed in double quotes"),
     ],
 )
 def test_unreadable_tables_say_where(text: str, path: str, line: int, detail: str) -> None:
     table = read_data_table(text, path)
-    assert [(p.kind, p.line, p.detail) for p in table.problems] == [("unreadable", line, detail)]
+    assert [(p.kind, p.line, p.detail[:len(detail)]) for p in table.problems] == [("unreadable", line, detail)]
     assert table.records == {}
 
 
