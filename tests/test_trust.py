@@ -376,3 +376,32 @@ def test_a_linked_policy_in_the_working_tree_is_refused_unread(
                               "read only from a regular file; fix: replace the link by the file itself, or pass "
                               "--config FILE")
     assert "SECRET" not in run.out + run.err
+
+
+def test_a_single_branch_clone_of_the_feature_is_no_silent_pass(
+    service: GitRepo, make_repo, capsys: pytest.CaptureFixture[str], tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    service.git("checkout", "-q", "-b", "feature")
+    service.commit("drop users", **{"openapi.yaml": OPENAPI.split("  /users:")[0]})
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--single-branch", "-b", "feature", str(service.path), str(clone)],
+                   check=True, capture_output=True)
+
+    capsys.readouterr()
+    code = main(["--repo", str(clone)])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err.startswith("classify: error: the default base origin/feature is the head being compared, so nothing "
+                          "could ever differ (a single-branch clone); fix: pass --base")
+
+
+def test_on_the_default_branch_the_working_tree_is_still_compared(
+    service: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service.write("openapi.yaml", OPENAPI.split("  /users:")[0])
+
+    capsys.readouterr()
+    code = main(["--repo", str(service.path), "--format", "json"])
+
+    assert code == 1 and [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["OAS101"]

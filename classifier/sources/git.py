@@ -112,6 +112,8 @@ class GitSource:
         tip = self.git.commit_or_none(ref)
         if tip is None:
             raise self._unknown(ref, "--base")
+        if not asked and tip == head_commit:
+            self._refuse_default_that_is_the_head(ref)
         merge_base = self._merge_base(ref, tip, head_commit)
         if merge_base == tip:
             return Revision(ref, merge_base, how)
@@ -141,6 +143,23 @@ class GitSource:
             "no default branch found (tried " + ", ".join(DEFAULT_BRANCH_CANDIDATES) + ")",
             hint="pass --base REF",
         )
+
+    def _refuse_default_that_is_the_head(self, ref: str) -> None:
+        """A default branch that is the compared commit itself would make every run "nothing changed".
+
+        That is what a single-branch clone of a feature branch gives (origin/HEAD names the branch itself),
+        and what asking for the default branch's own tip as the head gives. On the default branch with
+        uncommitted or staged changes, the working tree is the head and the comparison is real.
+        """
+        refspecs = self.git.run("config", "--get-all", "remote.origin.fetch", check=False).stdout
+        single_branch = b"*" not in refspecs
+        if self.mode == HeadMode.COMMIT or (ref.startswith("origin/") and single_branch):
+            raise GitError(
+                f"the default base {ref} is the head being compared, so nothing could ever differ"
+                + (" (a single-branch clone)" if single_branch and self.mode != HeadMode.COMMIT else ""),
+                hint="pass --base with the branch to compare with, or fetch the default branch: "
+                "`git fetch origin main:refs/remotes/origin/main && git remote set-head origin main`",
+            )
 
     def _origin_head_branch(self) -> str:
         # Name the branch origin/HEAD points to: "origin/main" tells the reader
