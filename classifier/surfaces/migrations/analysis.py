@@ -18,7 +18,8 @@ from classifier.surfaces.migrations.classify import UNRECOGNISED, classify_revis
 from classifier.surfaces.migrations.config import MigrationsConfig
 from classifier.surfaces.migrations.graph import RevisionGraph
 from classifier.surfaces.migrations.graphchecks import graph_changes
-from classifier.surfaces.migrations.graphscan import cheap_graph_fields
+from classifier.surfaces.migrations.graphscan import cheap_graph_fields, scan_graph_fields
+from classifier.surfaces.migrations.helpers import RepositoryHelpers
 from classifier.surfaces.migrations.integrity import expected_head_changes, lock_changes
 from classifier.surfaces.migrations.locate import discover_trees, group_by_tree
 from classifier.surfaces.migrations.model import GraphFields, MigrationFile
@@ -57,6 +58,7 @@ class TreeComparison:
         self.added = {p.head_path for p in pairs if p.base_path is None}
         self._full: dict[tuple[Side, str], MigrationFile] = {}
         self._has_lines: dict[tuple[Side, str], bool] = {}
+        self._resolvers: dict[Side, RepositoryHelpers] = {}
         self.head_fields = {path: self._fields(Side.HEAD, path) for path in self._files(Side.HEAD)}
         self.base_fields = {path: self._base_fields(path) for path in self._files(Side.BASE)}
         self.base_graph = RevisionGraph.build(self.base_fields)
@@ -69,7 +71,16 @@ class TreeComparison:
 
     def _fields(self, side: Side, path: str) -> GraphFields:
         if path in self.changed[side]:
-            return self.full(side, path, lines=side is Side.HEAD and path in self.added).graph
+            migration = self.full(side, path, lines=side is Side.HEAD and path in self.added)
+            if migration.parse_error:
+                # A file that does not parse still names its place in the graph in
+                # literal lines; without them its children would look orphaned.
+                text = (self.source.read(side, path) or b"").decode("utf-8", "replace")
+                scanned = scan_graph_fields(text)
+                if scanned is not None and any(line.startswith("down_revision") for line in text.splitlines()):
+                    return GraphFields(scanned.revision, scanned.down_revision, scanned.branch_labels,
+                                       scanned.depends_on, problem=migration.parse_error)
+            return migration.graph
         data = self.source.read(side, path) or b""
         return cheap_graph_fields(data, lambda text: read_migration(path, text, self.config.dialect).graph)
 
@@ -88,9 +99,17 @@ class TreeComparison:
         key = (side, path)
         if key not in self._full or (lines and not self._has_lines.get(key)):
             text = decode_text(self.source.read(side, path) or b"", path, side)
-            self._full[key] = read_migration(path, text, self.config.dialect, lines=lines)
+            # Helpers of the repository are read only for new revisions, whose operations are judged.
+            resolver = self._helpers(side) if lines else None
+            self._full[key] = read_migration(path, text, self.config.dialect, lines=lines, resolver=resolver)
             self._has_lines[key] = lines
         return self._full[key]
+
+    def _helpers(self, side: Side) -> RepositoryHelpers:
+        helpers = self._resolvers.get(side)
+        if helpers is None:
+            helpers = self._resolvers[side] = RepositoryHelpers(self.source, side)
+        return helpers
 
     # -- the comparison ------------------------------------------------------
 
@@ -98,7 +117,14 @@ class TreeComparison:
         yield from self._unreadable()
         yield from self._applied()
         yield from self._new_revisions()
-        yield from graph_changes(self.base_graph, self.head_graph)
+        touched = {p for p in (*self.changed[Side.HEAD], *self.changed[Side.BASE])}
+        # A file whose revision id cannot be read leaves its children looking orphaned and the
+        # graph looking forked; the file itself is reported, its phantom consequences are not.
+        unplaced = any(fields.revision is None and (fields.problem or "").startswith("does not parse")
+                       for fields in self.head_fields.values())
+        for found in graph_changes(self.base_graph, self.head_graph, touched):
+            if not (unplaced and found.kind in ("revision-parent-missing", "revision-graph-forked")):
+                yield found
         yield from lock_changes(self)
 
     def _unreadable(self) -> Iterator[Change]:
@@ -123,9 +149,25 @@ class TreeComparison:
                     detail = f"moved from {base_path}" + ("" if self._same_bytes(base_path, head_path) else ", " + detail)
                 kind = "applied-migration-reformat-forbidden" if self.config.forbid_reformat else "applied-migration-reformatted"
                 yield change(kind, head_path, revision, revision=revision, detail=detail)
+            elif not new.parse_error and old.import_free_structure == new.import_free_structure:
+                yield self._imports_edited(revision, head_path, old, new)
             else:
                 summary = new.parse_error or edit_summary(old, new)
                 yield change("applied-migration-edited", head_path, revision, revision=revision, summary=summary)
+
+    def _imports_edited(self, revision: str, path: str, old: MigrationFile, new: MigrationFile) -> Change:
+        """Only import lines changed: harmless unless a name the code uses now comes from elsewhere."""
+        for name in sorted(new.used_names | old.used_names):
+            before, after = old.imports.get(name), new.imports.get(name)
+            if before is not None and before != after:
+                where = "no longer imported" if after is None else f"now imported from {_origin(after)}"
+                return change("applied-migration-edited", path, revision, revision=revision,
+                              summary=f"`{name}`, used by the revision, was imported from {_origin(before)}, {where}")
+            if before is None and after is not None:
+                return change("applied-migration-edited", path, revision, revision=revision,
+                              summary=f"`{name}`, used by the revision, is now imported from {_origin(after)}")
+        kind = "applied-migration-reformat-forbidden" if self.config.forbid_reformat else "applied-migration-reformatted"
+        return change(kind, path, revision, revision=revision, detail="imports only (no name the revision uses changed origin)")
 
     def _gone(self, revision: str, base_path: str) -> Change:
         now = self.head_fields.get(base_path)
@@ -141,12 +183,24 @@ class TreeComparison:
 
     def _new_revisions(self) -> Iterator[Change]:
         base_heads = self.base_graph.heads()
+        merged = self._merged_into_one_head(base_heads)
         for revision, path in sorted(self.head_graph.paths.items()):
             if revision in self.base_graph.paths or path not in self.changed[Side.HEAD]:
                 continue
             migration = self.full(Side.HEAD, path, lines=True)
-            yield from self._attachment(revision, path, migration.graph.down_revision, base_heads)
+            if revision not in merged:
+                yield from self._attachment(revision, path, migration.graph.down_revision, base_heads)
             yield from _operation_changes(revision, migration, self.config)
+
+    def _merged_into_one_head(self, base_heads: tuple[str, ...]) -> set[str]:
+        """New revisions that a merge revision joins with every base head into the one head."""
+        heads = self.head_graph.heads()
+        if len(heads) != 1:
+            return set()
+        ancestors = self.head_graph.ancestors(heads[0])
+        if not set(base_heads) <= ancestors:
+            return set()
+        return {rev for rev in ancestors if rev not in self.base_graph.paths}
 
     def _attachment(self, revision: str, path: str, parents: tuple[str, ...], base_heads: tuple[str, ...]) -> Iterator[Change]:
         if not self.base_graph.paths:
@@ -171,3 +225,8 @@ def _operation_changes(revision: str, migration: MigrationFile, config: Migratio
         seen[key] = seen.get(key, 0) + 1
         yield change(trust.rule, migration.path, f"{key}:{seen[key]}", trust.operation.line, revision=revision,
                      operation=trust.operation.label, table=trust.table, detail=trust.detail)
+
+
+def _origin(imported: tuple[str, str | None]) -> str:
+    module, name = imported
+    return f"{module}.{name}" if name else module
