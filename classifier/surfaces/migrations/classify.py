@@ -131,6 +131,11 @@ def classify_revision(migration: MigrationFile, dialect: str) -> Iterator[Verdic
     for operation in migration.in_function(UPGRADE):
         if operation.name == "execute":
             for statement in operation.sql:
+                if statement.action not in _DATA_ACTIONS and statement.action not in ("session", "read") \
+                        and statement.action not in _SQL_RULES:
+                    unknown.append(Unrecognised(UPGRADE, operation.line, statement.text,
+                                                statement.detail or "not classified"))
+                    continue
                 yield from _sql_verdicts(operation, statement, dialect, effect)
         elif operation.name in _HARMLESS_OPS:
             pass
@@ -278,22 +283,24 @@ def _bulk_insert(op: Operation, effect: RevisionEffect) -> Iterator[Verdict]:
 
 def _sync_enum(op: Operation, downgrade: tuple[Operation, ...]) -> Iterator[Verdict]:
     """``op.sync_enum_values`` (alembic-postgresql-enum) sets the whole list: compare with the downgrade's."""
-    enum = _unquote(op.argument("enum_name") or op.argument("1") or "?")
-    new = set(_names(op.argument("new_values") or op.argument("2")) or [])
+    enum = _unquote(op.param("enum_name") or "?")
+    new = set(_names(op.param("new_values")) or [])
     old_values = [
-        set(_names(d.argument("new_values") or d.argument("2")) or [])
+        set(_names(d.param("new_values")) or [])
         for d in downgrade
-        if d.name == "sync_enum_values" and _unquote(d.argument("enum_name") or d.argument("1") or "") == enum
+        if d.name == "sync_enum_values" and _unquote(d.param("enum_name") or "") == enum
     ]
     renames = op.argument("enum_values_to_rename")
+    where = f"type {enum}"
     if not old_values or not new:
-        yield _verdict(UNRECOGNISED, op, f"enum {enum}: the previous values are unknown (no matching downgrade)")
+        yield Verdict(UNRECOGNISED, op, where, f"enum {enum}: the previous values are unknown (no matching downgrade)",
+                      op.line)
     elif old_values[0] <= new and renames in (None, "[]", "()"):
         added = ", ".join(sorted(new - old_values[0])) or "none"
-        yield _verdict(ADDED, op, f"enum {enum} values added: {added}")
+        yield Verdict(ADDED, op, where, f"enum {enum} values added: {added}", op.line)
     else:
         removed = ", ".join(sorted(old_values[0] - new)) or "renamed values"
-        yield _verdict(TYPE_CHANGED, op, f"enum {enum} values removed: {removed}")
+        yield Verdict(TYPE_CHANGED, op, where, f"enum {enum} values removed: {removed}", op.line)
 
 
 # -- data and raw SQL ---------------------------------------------------------

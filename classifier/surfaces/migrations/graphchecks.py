@@ -61,7 +61,7 @@ def problems(graph: RevisionGraph) -> Iterator[GraphProblem]:
                            f"revision cycle {' → '.join(cycle)}")
     for revision, parent in graph.dangling():
         yield GraphProblem("revision-parent-missing", f"parent:{revision}:{parent}", (graph.paths[revision],),
-                           {"revision": revision, "parent": parent},
+                           {"revision": revision, "parent": parent or '""'},
                            f"revision {revision} names parent {parent!r}, which does not exist")
     for revision, paths in sorted(graph.reused.items()):
         yield GraphProblem("revision-id-reused", f"reused:{revision}", (paths[-1], *paths[:-1]),

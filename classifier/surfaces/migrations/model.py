@@ -188,6 +188,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     "create_exclude_constraint": ("constraint_name", "table_name"),
     "drop_constraint": ("constraint_name", "table_name", "type_"),
     "bulk_insert": ("table", "rows"),
+    "sync_enum_values": ("enum_schema", "enum_name", "new_values", "affected_columns"),
 }
 _TABLE_PARAMS = frozenset({"table_name", "source_table", "old_table_name"})
 

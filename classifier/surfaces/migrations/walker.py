@@ -56,6 +56,9 @@ _TRANSACTION = frozenset({"commit", "rollback", "close", "flush", "begin", "inva
 _ORM_WRITES = {"add": "insert", "add_all": "insert", "bulk_save_objects": "insert", "bulk_insert_mappings": "insert",
                "bulk_update_mappings": "update", "merge": "update", "delete": "delete"}
 _SCHEMA_OBJECTS = {"Enum": "type", "ENUM": "type", "Table": "table", "Index": "index", "Sequence": "sequence"}
+# Objects built over a connection that do nothing until used: their uses are judged.
+_WRAPPERS = frozenset({"inspect", "Session", "sessionmaker", "scoped_session", "MetaData", "from_engine", "Inspector",
+                       "reflect", "Table", "automap_base", "prepare"})
 SQL_TEXT_CALLS = ("sa.text", "text", "sqlalchemy.text", "sa.sql.text", "sqlalchemy.sql.text")
 
 
@@ -254,6 +257,8 @@ class Walker:
         if self._is_helper(call, scope):
             return self._helper(owner, call, scope)
         if self._inert(call, scope):
+            if _last(func) in _WRAPPERS:
+                return None  # an inspector, session or metadata over the connection: reads nothing yet
             if any(reaches_database(arg.value, scope) for arg in call.args):
                 self.unknown(owner, scope, f"the connection is handed to {display(func)}, which is not read")
             return None
@@ -465,6 +470,12 @@ class Walker:
                 scope.bind(element.value.value, values[index])
             else:
                 scope.env.pop(element.value.value, None)
+
+
+def _last(func: cst.BaseExpression) -> str:
+    if isinstance(func, cst.Name):
+        return func.value
+    return func.attr.value if isinstance(func, cst.Attribute) else ""
 
 
 def _root(node: cst.BaseExpression) -> str | None:
