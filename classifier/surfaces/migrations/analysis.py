@@ -23,7 +23,7 @@ from classifier.surfaces.migrations.helpers import RepositoryHelpers
 from classifier.surfaces.migrations.integrity import expected_head_changes, lock_changes
 from classifier.surfaces.migrations.locate import discover_trees, group_by_tree
 from classifier.surfaces.migrations.model import GraphFields, MigrationFile
-from classifier.surfaces.migrations.reader import read_migration
+from classifier.surfaces.migrations.reader import Budget, read_migration, too_large
 from classifier.surfaces.migrations.trust import trust_verdicts
 
 
@@ -59,6 +59,7 @@ class TreeComparison:
         self._full: dict[tuple[Side, str], MigrationFile] = {}
         self._has_lines: dict[tuple[Side, str], bool] = {}
         self._resolvers: dict[Side, RepositoryHelpers] = {}
+        self.budget = Budget(config.max_revision_kb * 1024, config.max_operations)
         self.head_fields = {path: self._fields(Side.HEAD, path) for path in self._files(Side.HEAD)}
         self.base_fields = {path: self._base_fields(path) for path in self._files(Side.BASE)}
         self.base_graph = RevisionGraph.build(self.base_fields)
@@ -72,6 +73,9 @@ class TreeComparison:
     def _fields(self, side: Side, path: str) -> GraphFields:
         if path in self.changed[side]:
             migration = self.full(side, path, lines=side is Side.HEAD and path in self.added)
+            if migration.too_large:
+                scanned = scan_graph_fields((self.source.read(side, path) or b"").decode("utf-8", "replace"))
+                return scanned if scanned is not None else migration.graph
             if migration.parse_error:
                 # A file that does not parse still names its place in the graph in
                 # literal lines; without them its children would look orphaned.
@@ -82,7 +86,9 @@ class TreeComparison:
                                        scanned.depends_on, problem=migration.parse_error)
             return migration.graph
         data = self.source.read(side, path) or b""
-        return cheap_graph_fields(data, lambda text: read_migration(path, text, self.config.dialect).graph)
+        return cheap_graph_fields(
+            data, lambda text: read_migration(path, text, self.config.dialect, lines=False, budget=self.budget).graph
+        )
 
     def _base_fields(self, path: str) -> GraphFields:
         # An unchanged file has the same bytes on both sides: reuse the head read.
@@ -98,10 +104,17 @@ class TreeComparison:
         """
         key = (side, path)
         if key not in self._full or (lines and not self._has_lines.get(key)):
-            text = decode_text(self.source.read(side, path) or b"", path, side)
+            data = self.source.read(side, path) or b""
+            reason = too_large(path, len(data), self.budget)
+            if reason is not None:  # refused before decoding or parsing anything
+                self._full[key] = MigrationFile(path, GraphFields(None, problem=reason), too_large=reason)
+                self._has_lines[key] = True
+                return self._full[key]
+            text = decode_text(data, path, side)
             # Helpers of the repository are read only for new revisions, whose operations are judged.
             resolver = self._helpers(side) if lines else None
-            self._full[key] = read_migration(path, text, self.config.dialect, lines=lines, resolver=resolver)
+            self._full[key] = read_migration(path, text, self.config.dialect, lines=lines, resolver=resolver,
+                                             budget=self.budget)
             self._has_lines[key] = lines
         return self._full[key]
 
@@ -126,11 +139,19 @@ class TreeComparison:
             if not (unplaced and found.kind in ("revision-parent-missing", "revision-graph-forked")):
                 yield found
         yield from lock_changes(self)
+        for (side, path), migration in sorted(self._full.items(), key=lambda item: (item[0][0].value, item[0][1])):
+            if migration.too_large:
+                yield change("revision-too-large", path, f"too-large:{side.value}:{path}", side=side,
+                             detail=migration.too_large)
+
+    def _too_large(self, side: Side, path: str) -> bool:
+        cached = self._full.get((side, path))
+        return cached is not None and cached.too_large is not None
 
     def _unreadable(self) -> Iterator[Change]:
         for path in sorted(self.changed[Side.HEAD]):
             problem = self.head_fields[path].problem
-            if problem:
+            if problem and not self._too_large(Side.HEAD, path):
                 yield change(UNRECOGNISED, path, f"unreadable:{path}", detail=f"revision file not understood: {problem}",
                              table="(none)")
 
@@ -143,6 +164,8 @@ class TreeComparison:
                 yield self._gone(revision, base_path)
                 continue
             old, new = self.full(Side.BASE, base_path), self.full(Side.HEAD, head_path)
+            if old.too_large or new.too_large:
+                continue  # not compared: reported as too large to compare
             if old.structure == new.structure and not new.parse_error:
                 detail = "reformatted (same operations, identifiers and literals)"
                 if head_path != base_path:
@@ -189,8 +212,9 @@ class TreeComparison:
                 continue
             migration = self.full(Side.HEAD, path, lines=True)
             if revision not in merged:
-                yield from self._attachment(revision, path, migration.graph.down_revision, base_heads)
-            yield from _operation_changes(revision, migration, self.config)
+                yield from self._attachment(revision, path, self.head_fields[path].down_revision, base_heads)
+            if not migration.too_large:
+                yield from _operation_changes(revision, migration, self.config)
 
     def _merged_into_one_head(self, base_heads: tuple[str, ...]) -> set[str]:
         """New revisions that a merge revision joins with every base head into the one head."""

@@ -161,6 +161,7 @@ class MigrationFile:
     unrecognised: tuple[Unrecognised, ...] = ()
     structure: str = ""
     parse_error: str | None = None
+    too_large: str | None = None
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict, hash=False, compare=False)
     import_free_structure: str = ""

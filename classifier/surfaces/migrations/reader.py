@@ -7,6 +7,9 @@ operation is recorded as ``Unrecognised`` with the reason, never guessed.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import dataclass
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -33,14 +36,57 @@ from classifier.surfaces.migrations.syntax import (
 from classifier.surfaces.migrations.walker import Resolver, Walker
 
 
-def read_migration(path: str, text: str, dialect: str, lines: bool = True, resolver: Resolver | None = None) -> MigrationFile:
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The most a revision file may hold before it is compared: bytes, and call statements."""
+
+    max_bytes: int
+    max_operations: int
+    setting: str = "[tool.classifier.migrations]"
+
+
+def too_large(path: str, size: int, budget: Budget) -> str | None:
+    """Why a file of ``size`` bytes is over ``budget``, or ``None`` (checked before any parse)."""
+    if size > budget.max_bytes:
+        return (f"{path} has {size:,} bytes; the limit is {budget.max_bytes:,} "
+                f"(max_revision_kb in {budget.setting})")
+    return None
+
+
+def count_call_statements(text: str) -> int:
+    """Statements that are a call, or assign one, anywhere in the file: an upper bound of its operations.
+
+    Python's own parser is used: it is many times faster than libcst and
+    builds nothing that runs.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return 0  # libcst reports the problem in its own words
+    return sum(
+        1 for node in ast.walk(tree)
+        if isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)) and isinstance(node.value, ast.Call)
+    )
+
+
+def read_migration(path: str, text: str, dialect: str, lines: bool = True, resolver: Resolver | None = None,
+                   budget: Budget | None = None) -> MigrationFile:
     """Parse ``text`` (the content of ``path``) into a ``MigrationFile``.
 
     ``lines=False`` skips computing line numbers (every line is 0): an applied
     revision is compared by structure only, and the position pass costs more
     than the parse itself. ``resolver`` finds helper functions imported from
-    the repository (same revision); without it they are not read.
+    the repository (same revision); without it they are not read. Past
+    ``budget`` the file is not parsed: ``too_large`` says why.
     """
+    if budget is not None:
+        reason = too_large(path, len(text.encode("utf-8", "surrogatepass")), budget)
+        count = count_call_statements(text) if reason is None else 0
+        if reason is None and count > budget.max_operations:
+            reason = (f"{path} has {count:,} call statements; the limit is {budget.max_operations:,} "
+                      f"(max_operations in {budget.setting})")
+        if reason is not None:
+            return MigrationFile(path, GraphFields(None, problem=reason), too_large=reason)
     try:
         return _read(path, guarded_parse_module(text), dialect, lines, resolver)
     except cst.ParserSyntaxError as exc:
