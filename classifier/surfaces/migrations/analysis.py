@@ -166,7 +166,7 @@ class TreeComparison:
             old, new = self.full(Side.BASE, base_path), self.full(Side.HEAD, head_path)
             if old.too_large or new.too_large:
                 continue  # not compared: reported as too large to compare
-            if old.structure == new.structure and not new.parse_error:
+            if old.meaning == new.meaning and not new.parse_error:
                 detail = "reformatted (same operations, identifiers and literals)"
                 if head_path != base_path:
                     detail = f"moved from {base_path}" + ("" if self._same_bytes(base_path, head_path) else ", " + detail)

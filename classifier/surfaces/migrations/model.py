@@ -165,6 +165,7 @@ class MigrationFile:
     lines: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict, hash=False, compare=False)
     import_free_structure: str = ""
+    meaning: str = ""
     used_names: frozenset[str] = frozenset()
 
     def in_function(self, function: str) -> tuple[Operation, ...]:

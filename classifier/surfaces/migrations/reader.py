@@ -121,7 +121,8 @@ def _read(path: str, module: cst.Module, dialect: str, lines: bool, resolver: Re
         unrecognised=tuple(walker.unrecognised),
         structure=structure_digest(module),
         imports=dict(context.imports),
-        import_free_structure=structure_digest(module, imports=False),
+        import_free_structure=structure_digest(module, imports=False, annotations=False),
+        meaning=structure_digest(module, annotations=False),
         used_names=frozenset(_names_used_in_functions(module)),
     )
 
