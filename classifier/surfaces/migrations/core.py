@@ -30,7 +30,12 @@ def core_statement(node: cst.BaseExpression, tables: Mapping[str, str], models: 
         return None
     base_name, base_call = chain[0]
     methods = chain[1:]
-    action, table = _base(base_name, base_call, tables, models)
+    if base_name.rsplit(".", 1)[-1] in ("table", "Table") and methods and methods[0][0] in _STATEMENT_BUILDERS:
+        # ``sa.table("t", ...).update()``: a table named where it is used.
+        table_name = string_value(base_call.args[0].value) if base_call.args else None
+        action, table, methods = _STATEMENT_BUILDERS[methods[0][0]], table_name, methods[1:]
+    else:
+        action, table = _base(base_name, base_call, tables, models)
     if action is None:
         return None
     if action == "query":
@@ -192,8 +197,16 @@ def _columns(node: cst.BaseExpression) -> set[str]:
     found: set[str] = set()
 
     class _Columns(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> bool:
+            # A method's name is not a column: read only its receiver and arguments.
+            if isinstance(call.func, cst.Attribute):
+                call.func.value.visit(self)
+            for arg in call.args:
+                arg.value.visit(self)
+            return False
+
         def visit_Attribute(self, attribute: cst.Attribute) -> None:
-            if not attribute.attr.value.startswith("_"):
+            if not attribute.attr.value.startswith("_") and attribute.attr.value != "c":
                 found.add(attribute.attr.value)
 
     node.visit(_Columns())

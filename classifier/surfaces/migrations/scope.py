@@ -56,6 +56,7 @@ class Scope:
     context: ModuleContext
     env: dict[str, cst.BaseExpression] = field(default_factory=dict)
     database: set[str] = field(default_factory=set)
+    rows: set[str] = field(default_factory=set)
     tables: dict[str, str] = field(default_factory=dict)
     batch: tuple[str, str | None] | None = None
     autocommit: bool = False
@@ -64,7 +65,8 @@ class Scope:
 
     def nested(self, **changes: object) -> Scope:
         """A copy for a block: the same names, other flags."""
-        copy = replace(self, env=dict(self.env), database=set(self.database), tables=dict(self.tables))
+        copy = replace(self, env=dict(self.env), database=set(self.database), rows=set(self.rows),
+                       tables=dict(self.tables))
         for name, value in changes.items():
             setattr(copy, name, value)
         return copy
@@ -72,9 +74,17 @@ class Scope:
     def bind(self, name: str, value: cst.BaseExpression) -> None:
         self.env[name] = value
         self.database.discard(name)
+        self.rows.discard(name)
 
     def mark_database(self, name: str) -> None:
         self.database.add(name)
+        self.rows.discard(name)
+        self.env.pop(name, None)
+
+    def mark_rows(self, name: str) -> None:
+        """``name`` holds data read from the database: it cannot write by itself."""
+        self.rows.add(name)
+        self.database.discard(name)
         self.env.pop(name, None)
 
 
@@ -175,7 +185,7 @@ class _Substitute(cst.CSTTransformer):
 def substitute(node: cst.BaseExpression, scope: Scope) -> cst.BaseExpression:
     """``node`` with every bound name replaced by its value (``node`` itself when none is)."""
     env = {**scope.context.constants, **scope.env}
-    for name in scope.database | scope.context.op_names:
+    for name in scope.database | scope.rows | scope.context.op_names:
         env.pop(name, None)
     if not env or not (names_in(node) & set(env)):
         return node

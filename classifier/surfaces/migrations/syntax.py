@@ -109,7 +109,10 @@ def table_argument(name: str, call: cst.Call, tables: dict[str, str]) -> str | N
             return None
         if isinstance(node, cst.Call) and node.args and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("table", "Table"):
             return string_value(node.args[0].value)
-        return tables.get(dotted(node) or "", None)
+        name = dotted(node) or ""
+        if name in tables:
+            return tables[name]
+        return name.rsplit(".", 1)[-1] if isinstance(node, cst.Attribute) else None  # ``tables.logentrykind``
     params = SIGNATURES.get(name, ("table_name",))
     for param in ("table_name", "source_table", "old_table_name"):
         if param in keywords:

@@ -152,7 +152,7 @@ class Walker:
         else:
             for name in _target_names(statement.target):
                 if reaches_database(statement.iter, scope):
-                    scope.mark_database(name)
+                    scope.mark_rows(name)  # rows read from the database: data, not a connection
                 else:
                     scope.env.pop(name, None)
             self.block(statement.body, scope)
@@ -222,8 +222,13 @@ class Walker:
             reaching = True
         elif reaching and self._calls_helper(value, scope):
             self.unknown(small, scope, "an expression that uses the database is not analysed")
+        if reaching and any(not isinstance(t, (cst.Name, cst.Tuple, cst.List)) for t in targets) \
+                and any(_root(t) in scope.rows for t in targets):
+            self.unknown(small, scope, "a loaded row is changed; the session writes it back")
         for name in names:
-            if reaching:
+            if reaching and not _keeps_connection(value):
+                scope.mark_rows(name)
+            elif reaching:
                 scope.mark_database(name)
             elif len(targets) == 1 and isinstance(targets[0], cst.Name):
                 bound = substitute(value, scope)
@@ -259,8 +264,9 @@ class Walker:
         if self._inert(call, scope):
             if _last(func) in _WRAPPERS:
                 return None  # an inspector, session or metadata over the connection: reads nothing yet
-            if any(reaches_database(arg.value, scope) for arg in call.args):
-                self.unknown(owner, scope, f"the connection is handed to {display(func)}, which is not read")
+            for arg in call.args:
+                if isinstance(arg.value, cst.Call) and reaches_database(arg.value, scope):
+                    self.call(arg.value, scope, owner)  # ``list(conn.execute(...))``: the inner call is what runs
             return None
         self.unknown(owner, scope, f"call to {display(func)} is not read", reaches=reaches_database(call, scope))
         return None
@@ -275,7 +281,7 @@ class Walker:
         return self.add(owner, resolved, method, table_argument(method, resolved, scope.tables), scope, batch=False)
 
     def _on_connection(self, owner: cst.CSTNode, call: cst.Call, method: str, scope: Scope) -> None:
-        if method in _READS or method in _TRANSACTION:
+        if method in _READS or method in _TRANSACTION or method.startswith(("get_", "has_", "table_names")):
             return None
         statement = core_statement(substitute(call, scope), scope.tables, self.models)
         if statement is not None and statement.action != "read":
@@ -470,6 +476,20 @@ class Walker:
                 scope.bind(element.value.value, values[index])
             else:
                 scope.env.pop(element.value.value, None)
+
+
+_CONNECTION_CALLS = frozenset({"get_bind", "connect", "begin", "connection", "get_context", "get_engine", "engine",
+                               "bind", "Session", "sessionmaker", "scoped_session", "inspect", "Inspector",
+                               "from_engine", "MetaData", "begin_nested", "execution_options", "session"})
+
+
+def _keeps_connection(value: cst.BaseExpression) -> bool:
+    """Whether ``value`` is a connection, session, inspector or engine (not rows read through one)."""
+    if isinstance(value, cst.Call):
+        return _last(value.func) in _CONNECTION_CALLS or _last(value.func) in _WRAPPERS
+    if isinstance(value, cst.Attribute):
+        return value.attr.value in _CONNECTION_CALLS
+    return isinstance(value, cst.Name)
 
 
 def _last(func: cst.BaseExpression) -> str:
