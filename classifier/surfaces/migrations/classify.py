@@ -99,6 +99,7 @@ class RevisionEffect:
     tables: set[str] = field(default_factory=set)
     columns: set[tuple[str, str]] = field(default_factory=set)
     writes: list[SqlStatement] = field(default_factory=list)
+    replaced: dict[str, str] = field(default_factory=dict)
 
     def is_new_table(self, table: str | None) -> bool:
         return table is not None and table.lower() in self.tables
@@ -127,6 +128,7 @@ def classify_revision(migration: MigrationFile, dialect: str) -> Iterator[Verdic
     """Every verdict for the ``upgrade()`` of a new revision."""
     effect = RevisionEffect()
     downgrade = migration.in_function(DOWNGRADE)
+    effect.replaced = _replaced_constraints(migration.in_function(UPGRADE), downgrade)
     unknown = [u for u in migration.unrecognised if u.function in (UPGRADE, MODULE)]
     for operation in migration.in_function(UPGRADE):
         if operation.name == "execute":
@@ -147,6 +149,34 @@ def classify_revision(migration: MigrationFile, dialect: str) -> Iterator[Verdic
             yield from verdicts
         effect.record(operation)
     yield from _not_understood(unknown)
+
+
+def _constraint_shape(op: Operation) -> tuple[str, str, tuple[str, ...], str] | None:
+    """``(kind, table, columns, referent)`` of a constraint an operation creates, when literal."""
+    if op.name not in _CONSTRAINT_OPS or not op.table:
+        return None
+    columns = _names(op.param("local_cols") if op.name == "create_foreign_key" else op.param("columns")) or []
+    referent = _unquote(op.param("referent_table") or "") if op.name == "create_foreign_key" else ""
+    return op.name, op.table.lower(), tuple(c.lower() for c in columns), referent.lower()
+
+
+def _replaced_constraints(upgrade: tuple[Operation, ...], downgrade: tuple[Operation, ...]) -> dict[str, str]:
+    """Constraint name -> the name of the one replacing it with the same kind, table, columns and referent.
+
+    The dropped constraint's definition is read from ``downgrade()``, which
+    recreates it; a replacement keeps every row valid (they satisfied the old one).
+    """
+    recreated = {first_name(op): _constraint_shape(op) for op in downgrade if op.name in _CONSTRAINT_OPS}
+    dropped = {first_name(op) for op in upgrade if op.name == "drop_constraint"}
+    created = [(first_name(op), _constraint_shape(op)) for op in upgrade if op.name in _CONSTRAINT_OPS]
+    replaced: dict[str, str] = {}
+    for name in dropped:
+        shape = recreated.get(name)
+        match = next((new for new, new_shape in created if shape is not None and new_shape == shape), None)
+        if match is not None:
+            replaced[name] = match
+            replaced[match] = name
+    return replaced
 
 
 def _not_understood(unknown: list[Unrecognised]) -> Iterator[Verdict]:
@@ -183,6 +213,8 @@ def _op_verdicts(op: Operation, effect: RevisionEffect, dialect: str, downgrade:
         yield from _drop_or_rename(op)
     elif name == "drop_index":
         yield _verdict(INDEX_DROPPED, op, f"index {first_name(op)}")
+    elif name == "drop_constraint" and first_name(op) in effect.replaced:
+        return  # replaced in this revision by an equal constraint: reported with its replacement
     elif name == "drop_constraint":
         yield _drop_constraint(op, downgrade)
     elif name == "bulk_insert":
@@ -216,6 +248,8 @@ def _constraint(op: Operation, effect: RevisionEffect) -> Iterator[Verdict]:
     fresh = effect.is_new_table(op.table)
     untouched = fresh or (op.name != "create_primary_key" and effect.are_new_columns(op.table, columns))
     where = " (new columns: no existing value)" if untouched and not fresh else ""
+    if first_name(op) in effect.replaced:
+        untouched, where = True, f" (replaces {effect.replaced[first_name(op)]} on the same columns)"
     yield _verdict(ADDED if untouched else CONSTRAINT_ADDED, op, f"{kind} {first_name(op)}{where}")
 
 
