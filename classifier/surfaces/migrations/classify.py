@@ -143,7 +143,8 @@ def classify_revision(migration: MigrationFile, dialect: str) -> Iterator[Verdic
             pass
         else:
             verdicts = list(_op_verdicts(operation, effect, dialect, downgrade))
-            if not verdicts:
+            replaced = operation.name == "drop_constraint" and first_name(operation) in effect.replaced
+            if not verdicts and not replaced:
                 unknown.append(Unrecognised(UPGRADE, operation.line, f"{operation.label}(…)",
                                             f"{operation.label} is not classified"))
             yield from verdicts
@@ -412,7 +413,7 @@ def _rerun_problem(statement: SqlStatement, effect: RevisionEffect) -> str | Non
     for assignment in data.assignments:
         if assignment.volatile:
             return f"{assignment.column} is set from a value that changes on every run"
-        if {r.lower() for r in assignment.reads} & written:
+        if {r.lower() for r in assignment.reads} & written and not assignment.idempotent:
             return f"{assignment.column} is computed from a column the statement itself writes"
     for earlier in effect.writes:
         if earlier.table != statement.table or earlier.effect is None or earlier.effect.where is None:
@@ -506,4 +507,9 @@ def _names(value: str | None) -> list[str] | None:
 
 
 def _unquote(value: str) -> str:
-    return value.strip("'\"")
+    """A name as written in the source, without quotes or a string prefix (``u"x"`` is ``x``)."""
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value.strip("'\"")
+    return parsed if isinstance(parsed, str) else value

@@ -206,7 +206,8 @@ def _columns(node: cst.BaseExpression) -> set[str]:
             return False
 
         def visit_Attribute(self, attribute: cst.Attribute) -> None:
-            if not attribute.attr.value.startswith("_") and attribute.attr.value != "c":
+            # ``t.c.x`` names a column; ``row.x`` is a Python value read before the statement.
+            if isinstance(attribute.value, cst.Attribute) and attribute.value.attr.value == "c":
                 found.add(attribute.attr.value)
 
     node.visit(_Columns())

@@ -49,13 +49,16 @@ class Assignment:
 
     ``literal`` is the value when it is a constant; ``reads`` names the columns
     the value is computed from; ``volatile`` is true when it calls a function
-    whose result changes between runs (``now()``, ``random()`` …).
+    whose result changes between runs (``now()``, ``random()`` …); ``idempotent``
+    is true when applying the value to its own result changes nothing
+    (``lower(c)``, ``jsonb_set(c, '{k}', '1')``, ``c || '{"k": 1}'::jsonb``).
     """
 
     column: str
     literal: str | None
     reads: frozenset[str] = frozenset()
     volatile: bool = False
+    idempotent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

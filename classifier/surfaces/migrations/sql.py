@@ -108,7 +108,40 @@ def _assignment(eq: Any, target: str) -> Assignment:
     own = [c for c in value.find_all(exp.Column) if not c.table or c.table == target]
     reads = frozenset(c.name.lower() for c in own) if literal is None else frozenset()
     volatile = any(_volatile(f) for f in value.find_all(exp.Func))
-    return Assignment(column, literal, reads, volatile)
+    return Assignment(column, literal, reads, volatile, idempotent=_idempotent(value, column.lower()))
+
+
+# f(f(x)) = f(x): applying these to their own result again changes nothing.
+_IDEMPOTENT_FUNCTIONS = frozenset({"lower", "upper", "trim", "btrim", "ltrim", "rtrim", "abs", "jsonb_set",
+                                   "json_set", "coalesce", "jsonb_strip_nulls", "initcap", "greatest", "least"})
+
+
+def _idempotent(value: Any, column: str) -> bool:
+    """Whether ``SET column = value`` gives the same row when applied to its own result."""
+    from sqlglot import exp
+
+    def reads_column(node: Any) -> bool:
+        return any(c.name.lower() == column for c in node.find_all(exp.Column))
+
+    if isinstance(value, exp.Column):
+        return True
+    if isinstance(value, (exp.Cast, exp.Paren)):
+        return _idempotent(value.this, column)
+    if isinstance(value, exp.DPipe):
+        # jsonb merge with a constant object: merging it again changes nothing (text || would append).
+        right = value.expression
+        constant_json = isinstance(right, exp.Cast) and str(right.to).upper().startswith("JSON") and not reads_column(right)
+        return constant_json and _idempotent(value.this, column)
+    if isinstance(value, exp.Func):
+        name = value.name.lower() if isinstance(value, exp.Anonymous) else value.key.lower()
+        name = {"lower": "lower", "upper": "upper", "trim": "trim", "abs": "abs", "coalesce": "coalesce",
+                "greatest": "greatest", "least": "least", "initcap": "initcap"}.get(name, name)
+        if name not in _IDEMPOTENT_FUNCTIONS:
+            return False
+        arguments = [value.this, *value.expressions] if value.this is not None else list(value.expressions)
+        arguments = [a for a in arguments if isinstance(a, exp.Expression)]
+        return bool(arguments) and _idempotent(arguments[0], column) and not any(reads_column(a) for a in arguments[1:])
+    return False
 
 
 def _conditions(node: Any) -> tuple[Condition, ...]:
@@ -269,6 +302,9 @@ def _command(expression: Any, text: str) -> SqlStatement:
     head = str(expression.this).upper()
     if head == "ALTER" and words[:1] == ["TYPE"] and "ADD" in words and "VALUE" in words:
         return SqlStatement("add_enum_value", None, text, rerunnable="EXISTS" in words)
+    body = [w for w in words if w not in ("OR", "REPLACE")]
+    if head == "CREATE" and body[:1] in (["FUNCTION"], ["PROCEDURE"], ["VIEW"]):
+        return SqlStatement(f"create_{body[0].lower()}", None, text, rerunnable="REPLACE" in words[:2])
     if head == "CREATE" and words[:1] == ["EXTENSION"]:
         return SqlStatement("create_extension", None, text, rerunnable="EXISTS" in words)
     if head in ("REINDEX", "VACUUM", "ANALYZE", "CLUSTER"):

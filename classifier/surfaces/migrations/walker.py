@@ -281,7 +281,10 @@ class Walker:
         return self.add(owner, resolved, method, table_argument(method, resolved, scope.tables), scope, batch=False)
 
     def _on_connection(self, owner: cst.CSTNode, call: cst.Call, method: str, scope: Scope) -> None:
-        if method in _READS or method in _TRANSACTION or method.startswith(("get_", "has_", "table_names")):
+        inner = call.func.value if isinstance(call.func, cst.Attribute) else None
+        if isinstance(inner, cst.Call) and _last(inner.func) in ("execute", "exec_driver_sql") and method not in _ORM_WRITES:
+            return self.call(inner, scope, owner)  # ``conn.execute(...).scalar()``: the statement is what runs
+        if method in _READS or method in _TRANSACTION or method in _BUILDERS or method.startswith(("get_", "has_", "table_names")):
             return None
         statement = core_statement(substitute(call, scope), scope.tables, self.models)
         if statement is not None and statement.action != "read":
@@ -298,12 +301,15 @@ class Walker:
     def execute(self, owner: cst.CSTNode, call: cst.Call, scope: Scope) -> None:
         if not call.args:
             return self.unknown(owner, scope, "execute() without a statement")
-        value = substitute(call.args[0].value, scope)
-        if isinstance(value, cst.Call) and dotted(value.func) in SQL_TEXT_CALLS and value.args:
-            value = value.args[0].value
+        value = _unwrap_statement(substitute(call.args[0].value, scope))
         text = string_value(value)
+        templated = text is None
+        if templated:
+            text = template_text(value)
         if text is not None:
             sql = analyse_sql(text, self.dialect)
+            if templated and any(s.action != "read" and (s.table or "").upper() in ("", "NULL") for s in sql):
+                return self.unknown(owner, scope, "SQL built at run time names its table only when it runs")
         else:
             statement = core_statement(value, scope.tables, self.models)
             if statement is None:
@@ -550,6 +556,47 @@ def _model_table(call: cst.Call, models: Mapping[str, str]) -> str | None:
         if isinstance(value, cst.Call):
             name = dotted(value.func) or ""
             return models.get(name, name.rsplit(".", 1)[-1] or None)
+    return None
+
+
+# Methods that build a query or read a result; nothing runs until the statement is executed.
+_BUILDERS = frozenset({"join", "outerjoin", "select", "alias", "subquery", "cte", "order_by", "limit", "offset",
+                       "where", "filter", "filter_by", "group_by", "having", "distinct", "options", "with_entities",
+                       "query", "params", "bindparams", "label", "columns", "scalar_one", "scalar_one_or_none",
+                       "mappings", "fetchmany", "keys", "yield_per", "unique", "partitions", "tuples", "t"})
+_STATEMENT_WRAPPERS = ("bindparams", "execution_options", "columns", "compile")
+
+
+def _unwrap_statement(value: cst.BaseExpression) -> cst.BaseExpression:
+    """The SQL inside ``sa.text(x)``, ``sa.text(x).bindparams(...)``, ``dedent(x)``."""
+    while isinstance(value, cst.Call):
+        func = value.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _STATEMENT_WRAPPERS:
+            value = func.value
+        elif (dotted(func) in SQL_TEXT_CALLS or _last(func) == "dedent") and value.args:
+            value = value.args[0].value
+        else:
+            break
+    return value
+
+
+def template_text(node: cst.BaseExpression) -> str | None:
+    """SQL assembled at run time from a literal template, each placeholder read as ``NULL``.
+
+    ``"UPDATE t SET c = '%s'" % (x,)``, ``f"... {x} ..."`` and ``"... {} ...".format(x)`` keep
+    their statement's shape; only the inserted values are unknown.
+    """
+    import re
+
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        template = string_value(node.left)
+        return re.sub(r"%(\([^)]*\))?[sdifr]", "NULL", template) if template is not None else None
+    if isinstance(node, cst.FormattedString):
+        parts = [p.value if isinstance(p, cst.FormattedStringText) else "NULL" for p in node.parts]
+        return "".join(parts)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        template = string_value(node.func.value)
+        return re.sub(r"\{[^{}]*\}", "NULL", template) if template is not None else None
     return None
 
 
