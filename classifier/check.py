@@ -17,6 +17,9 @@ def run_check(source: Source, config: Config) -> Report:
     findings: list[Finding] = []
     remaining = pairs
     for surface in build_surfaces(config):
+        prepare = getattr(surface, "prepare", None)
+        if prepare is not None:  # a surface that reads configuration files of the compared revisions to claim
+            prepare(source)
         mine = surface.claim(remaining)
         if not mine:
             continue

@@ -68,7 +68,10 @@ class TreeComparison:
     # -- reading -------------------------------------------------------------
 
     def _files(self, side: Side) -> list[str]:
-        return [p for p in self.source.list_files(side, self.tree) if tree_of(p, self.config) == self.tree]
+        # Alembic reads every version location of one ini file as one graph.
+        folders = sorted({loc.folder for loc in self.config.locations if loc.group == self.tree} or {self.tree})
+        listed = [p for folder in folders for p in self.source.list_files(side, folder)]
+        return sorted({p for p in listed if tree_of(p, self.config) == self.tree})
 
     def _fields(self, side: Side, path: str) -> GraphFields:
         if path in self.changed[side]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from classifier.surfaces.migrations.locations import VersionLocation
 
 DEFAULT_HEAD_VARIABLE = "EXPECTED_ALEMBIC_HEAD"
 # Budgets, checked before a revision file is parsed (see docs/robustness.md).
@@ -32,6 +35,8 @@ class MigrationsConfig:
     forbid_reformat: bool = False
     max_revision_kb: int = DEFAULT_MAX_REVISION_KB
     max_operations: int = DEFAULT_MAX_OPERATIONS
+    # Version locations named by alembic.ini files above the changed files (found, not configured).
+    locations: tuple[VersionLocation, ...] = ()
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> MigrationsConfig:
