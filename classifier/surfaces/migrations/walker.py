@@ -13,6 +13,7 @@ left is ``Unrecognised``, marked by whether it can reach the database.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 import libcst as cst
 
@@ -310,6 +311,8 @@ class Walker:
             sql = analyse_sql(text, self.dialect)
             if templated and any(s.action != "read" and (s.table or "").upper() in ("", "NULL") for s in sql):
                 return self.unknown(owner, scope, "SQL built at run time names its table only when it runs")
+            if templated:  # show the code as written: its inserted values are not known
+                sql = tuple(replace(s, text=" ".join(display(call.args[0].value).split())[:100]) for s in sql)
         else:
             statement = core_statement(value, scope.tables, self.models)
             if statement is None:
