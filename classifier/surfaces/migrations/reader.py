@@ -109,7 +109,7 @@ def _read(path: str, module: cst.Module, dialect: str, lines: bool, resolver: Re
     for index, statement in enumerate(module.body):
         if isinstance(statement, cst.FunctionDef) and statement.name.value in (UPGRADE, DOWNGRADE):
             walker.walk_function(statement)
-        elif not inert_module_statement(statement, first=index == 0):
+        elif not inert_module_statement(statement, first=index == 0) and not _plain_assignment(statement, scope):
             walker.unrecognised.append(
                 Unrecognised(MODULE, line(statement), display(statement)[:120], "module-level code runs on import",
                              reaches_database(statement, scope))
@@ -144,8 +144,8 @@ def module_context(path: str, module: cst.Module) -> ModuleContext:
                 imports.update(import_names(small, path))
                 continue
             name, value = assignment(small)
-            if name and value is not None and name not in GRAPH_NAMES and not _calls_outside_schema(value):
-                constants[name] = value
+            if name and value is not None and name not in GRAPH_NAMES:
+                constants[name] = value  # calls in it are only read, never run: substituted as written
     for local, (module_name, imported) in imports.items():
         if module_name == "alembic" and imported == "op" or module_name == "alembic.op" and imported is None:
             op_names.add(local)
@@ -189,6 +189,13 @@ def module_models(module: cst.Module) -> dict[str, str]:
                     if name == "__tablename__" and value is not None and string_value(value):
                         models[statement.name.value] = string_value(value) or ""
     return models
+
+
+def _plain_assignment(statement: cst.BaseStatement, scope: Scope) -> bool:
+    """A module-level ``NAME = value`` that cannot reach the database (types, lists of column specs)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return all(assignment(small)[0] is not None and not reaches_database(small, scope) for small in statement.body)
 
 
 def _calls_outside_schema(node: cst.BaseExpression) -> bool:

@@ -175,6 +175,23 @@ class _Substitute(cst.CSTTransformer):
     def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
         return updated.with_changes(keyword=original.keyword)
 
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+        """``{"name": "url"}["name"]`` (a bound literal indexed by a literal) is ``"url"``."""
+        if len(updated.slice) != 1 or not isinstance(updated.slice[0].slice, cst.Index):
+            return updated
+        key = updated.slice[0].slice.value
+        container = updated.value
+        if isinstance(container, cst.Dict) and isinstance(key, (cst.SimpleString, cst.ConcatenatedString)):
+            for element in container.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, (cst.SimpleString, cst.ConcatenatedString)) \
+                        and element.key.evaluated_value == key.evaluated_value:
+                    return element.value
+        if isinstance(container, (cst.List, cst.Tuple)) and isinstance(key, cst.Integer):
+            index = int(key.value)
+            if 0 <= index < len(container.elements):
+                return container.elements[index].value
+        return updated
+
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 

@@ -57,6 +57,8 @@ _TRANSACTION = frozenset({"commit", "rollback", "close", "flush", "begin", "inva
 _ORM_WRITES = {"add": "insert", "add_all": "insert", "bulk_save_objects": "insert", "bulk_insert_mappings": "insert",
                "bulk_update_mappings": "update", "merge": "update", "delete": "delete"}
 _SCHEMA_OBJECTS = {"Enum": "type", "ENUM": "type", "Table": "table", "Index": "index", "Sequence": "sequence"}
+_CONNECTION_PARAMETERS = frozenset({"conn", "connection", "bind", "engine", "session", "db", "database", "cursor",
+                                    "migrate_engine", "context"})
 # Objects built over a connection that do nothing until used: their uses are judged.
 _WRAPPERS = frozenset({"inspect", "Session", "sessionmaker", "scoped_session", "MetaData", "from_engine", "Inspector",
                        "reflect", "Table", "automap_base", "prepare"})
@@ -86,8 +88,13 @@ class Walker:
         self.function = function.name.value
         scope = Scope(self.context)
         for param in (*function.params.params, *function.params.kwonly_params):
-            # Whatever the runner hands ``upgrade()`` (``op``, tables, a tester) reaches the database.
-            scope.mark_database(param.name.value)
+            # A project's own runner may hand ``upgrade()`` arguments: ``op`` and connections reach
+            # the database; other objects (tables, a test-data helper) are read as unknown values.
+            name = param.name.value
+            if name == "op" or name.lower() in _CONNECTION_PARAMETERS:
+                scope.mark_database(name)
+            else:
+                scope.env.pop(name, None)
         self.block(function.body, scope)
 
     def line(self, node: cst.CSTNode) -> int:
