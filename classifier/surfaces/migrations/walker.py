@@ -228,6 +228,9 @@ class Walker:
         if isinstance(value, cst.Call) and (reaching or self._is_helper(value, scope)):
             self.call(value, scope, small)
             reaching = True
+            created = _created_table(value, scope)
+            if created and len(names) == 1:
+                scope.tables[names[0]] = created  # ``t = op.create_table("t", ...)`` then ``op.bulk_insert(t, ...)``
         elif reaching and self._calls_helper(value, scope):
             self.unknown(small, scope, "an expression that uses the database is not analysed")
         if reaching and any(not isinstance(t, (cst.Name, cst.Tuple, cst.List)) for t in targets) \
@@ -547,6 +550,14 @@ def _table_constructor(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Call) and node.args and dotted(node.func) in HELPER_CALLS and dotted(node.func) != "op.get_bind":
         if (dotted(node.func) or "").rsplit(".", 1)[-1] in ("table", "Table"):
             return string_value(node.args[0].value)
+    return None
+
+
+def _created_table(call: cst.Call, scope: Scope) -> str | None:
+    name = dotted(call.func) or ""
+    receiver, _, method = name.rpartition(".")
+    if method == "create_table" and receiver in scope.context.op_names | {"op"} and call.args:
+        return string_value(substitute(call.args[0].value, scope))
     return None
 
 
