@@ -10,7 +10,9 @@ reads committed files from git objects.
 Prints, over all commits: the overall label per commit (the highest label of
 its migration findings, or "blocked" when a migration violation or blocking
 finding failed it), how often each MIG rule fired, the median and worst time
-per commit, and every internal error (exit 3) with its first stderr line.
+per commit (wall time, and the child's CPU time, which a machine shared with
+other work does not inflate), and every internal error (exit 3) with its
+first stderr line.
 ``--verdicts FILE`` writes one JSON line per commit (project, commit, subject,
 exit code, seconds, migration findings) for reading verdicts by hand;
 ``--sample N`` prints N of them chosen evenly, findings included.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,6 +45,7 @@ class Verdict:
     subject: str
     code: int
     seconds: float
+    cpu_seconds: float = 0.0
     findings: tuple[dict[str, object], ...] = ()
     stderr: str = ""
     labels: tuple[str, ...] = field(default=())
@@ -86,11 +90,14 @@ def revision_commits(repo: Path, folders: list[str], limit: int) -> list[tuple[s
 def classify(repo: Path, project: str, sha: str, subject: str) -> Verdict:
     command = [sys.executable, "-m", "classifier", "check", "--repo", str(repo), "--base", f"{sha}^1", "--head", sha,
                "--format", "json", "--fail-on", "breaking"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 1):
-        return Verdict(project, sha, subject, proc.returncode, seconds, stderr=proc.stderr.strip()[:2000])
+        return Verdict(project, sha, subject, proc.returncode, seconds, cpu, stderr=proc.stderr.strip()[:2000])
     report = json.loads(proc.stdout)
     items = [
         {"rule": item["rule"], "path": item["path"], "line": item.get("line"), "message": item["message"],
@@ -100,7 +107,7 @@ def classify(repo: Path, project: str, sha: str, subject: str) -> Verdict:
         if item["rule"].startswith("MIG")
     ]
     labels = tuple(sorted({str(item["label"]) for item in items}))
-    return Verdict(project, sha, subject, proc.returncode, seconds, tuple(items), labels=labels)
+    return Verdict(project, sha, subject, proc.returncode, seconds, cpu, tuple(items), labels=labels)
 
 
 def run(corpus: Path, limit: int) -> list[Verdict]:
@@ -111,7 +118,8 @@ def run(corpus: Path, limit: int) -> list[Verdict]:
             continue
         for sha, subject in revision_commits(repo, folders, limit):
             verdicts.append(classify(repo, repo.name, sha, subject))
-            print(f"{repo.name} {sha[:10]} {verdicts[-1].outcome} {verdicts[-1].seconds:.2f}s", file=sys.stderr)
+            last = verdicts[-1]
+            print(f"{repo.name} {sha[:10]} {last.outcome} {last.seconds:.2f}s cpu {last.cpu_seconds:.2f}s", file=sys.stderr)
     return verdicts
 
 
@@ -123,10 +131,11 @@ def summary(verdicts: list[Verdict]) -> list[str]:
     lines.append("rule counts: " + ", ".join(f"{k} {n}" for k, n in sorted(rules.items())))
     blocking_rules = Counter(str(f["rule"]) for v in verdicts for f in v.findings if f["blocking"])
     lines.append("blocking rule counts: " + ", ".join(f"{k} {n}" for k, n in sorted(blocking_rules.items())))
-    times = sorted(v.seconds for v in verdicts)
-    if times:
-        lines.append(f"seconds per commit: median {statistics.median(times):.2f}, "
-                     f"90th percentile {times[int(len(times) * 0.9) - 1 if len(times) > 1 else 0]:.2f}, max {times[-1]:.2f}")
+    for what, times in (("wall", sorted(v.seconds for v in verdicts)), ("cpu", sorted(v.cpu_seconds for v in verdicts))):
+        if times:
+            ninetieth = times[max(int(len(times) * 0.9) - 1, 0)]
+            lines.append(f"{what} seconds per commit: median {statistics.median(times):.2f}, "
+                         f"90th percentile {ninetieth:.2f}, max {times[-1]:.2f}")
     for verdict in verdicts:
         if verdict.code not in (0, 1):
             first = verdict.stderr.splitlines()[-1] if verdict.stderr else ""
@@ -160,7 +169,8 @@ def main() -> None:
         with args.verdicts.open("w", encoding="utf-8") as out:
             for v in verdicts:
                 out.write(json.dumps({"project": v.project, "commit": v.commit, "subject": v.subject, "code": v.code,
-                                      "seconds": round(v.seconds, 3), "outcome": v.outcome,
+                                      "seconds": round(v.seconds, 3), "cpu_seconds": round(v.cpu_seconds, 3),
+                                      "outcome": v.outcome,
                                       "findings": list(v.findings), "stderr": v.stderr}) + "\n")
     print("\n".join([*summary(verdicts), *sample(verdicts, args.sample)]))
 
