@@ -50,7 +50,7 @@ RULE_FOR_KIND: dict[str, str] = {
     "raw-ddl-not-rerunnable": "MIG401",
     "op-create-not-rerunnable": "MIG403",
     "data-change-not-rerunnable": "MIG404",
-    "op-bulk-insert-not-rerunnable": "MIG405",
+    "insert-not-rerunnable": "MIG405",
     "append-only-table-rewritten": "MIG501",
     "key-binding-changed": "MIG502",
     "trust-table-downgrade-destructive": "MIG503",

@@ -36,7 +36,7 @@ REWRITE = "table-rewrite-locked"
 OP_NOT_RERUNNABLE = "op-create-not-rerunnable"
 SQL_NOT_RERUNNABLE = "raw-ddl-not-rerunnable"
 DATA_NOT_RERUNNABLE = "data-change-not-rerunnable"
-BULK_INSERT_NOT_RERUNNABLE = "op-bulk-insert-not-rerunnable"
+INSERT_NOT_RERUNNABLE = "insert-not-rerunnable"
 CONSTRAINT_ADDED = "constraint-added-to-existing-table"
 CONSTRAINT_DROPPED = "constraint-dropped"
 INDEX_DROPPED = "index-dropped"
@@ -314,8 +314,7 @@ def _drop_constraint(op: Operation, downgrade: tuple[Operation, ...]) -> Verdict
 def _bulk_insert(op: Operation, effect: RevisionEffect) -> Iterator[Verdict]:
     yield _verdict(ADDED, op, "rows inserted")
     if not effect.is_new_table(op.table):
-        # Like op.create_table, Alembic runs it inside the migration's transaction: a warning (MIG403's reasoning).
-        yield _verdict(BULK_INSERT_NOT_RERUNNABLE, op, f"bulk_insert into existing table {op.table or '?'} adds the rows again")
+        yield _verdict(INSERT_NOT_RERUNNABLE, op, f"bulk_insert into existing table {op.table or '?'} adds the rows again")
 
 
 def _sync_enum(op: Operation, downgrade: tuple[Operation, ...]) -> Iterator[Verdict]:
@@ -376,7 +375,9 @@ def _data_verdicts(op: Operation, statement: SqlStatement, effect: RevisionEffec
         what = "rows copied" if data is not None and data.from_select or statement.action == "copy" else "rows inserted"
         yield Verdict(ADDED, op, table, f"{what}: {detail}", op.line)
         if not fresh and not (data is not None and data.conflict_guard):
-            yield Verdict(DATA_NOT_RERUNNABLE, op, table, f"{detail} (a rerun inserts the rows again)", op.line)
+            # A rerun duplicates the rows or stops on a unique key: visible and repairable, unlike an
+            # update that silently rewrites what it already wrote (MIG404). A warning.
+            yield Verdict(INSERT_NOT_RERUNNABLE, op, table, f"{detail} (a rerun inserts the rows again)", op.line)
     elif fresh:
         yield Verdict(BACKFILL, op, table, f"{detail} (table created by this revision)", op.line)
     elif statement.action == "update" and data is not None and _fills_only_new_values(table, data, effect):
