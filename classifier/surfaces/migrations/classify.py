@@ -72,6 +72,7 @@ _SQL_RULES = {
     "create_view": ADDED,
     "create_function": ADDED,
     "maintenance": LOCKING_INDEX,
+    "alter_sequence": "column-altered-compatibly",
 }
 _DATA_ACTIONS = frozenset({"update", "delete", "truncate", "insert", "merge", "copy"})
 # DDL whose rerun fails unless written with IF [NOT] EXISTS.

@@ -26,12 +26,22 @@ def analyse_sql(text: str, dialect: str) -> tuple[SqlStatement, ...]:
     # sqlglot warns on the logger for every statement it falls back on; the
     # fallback is handled below, so the warning is only noise.
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
-    try:
-        parsed = sqlglot.parse(text, read=DIALECTS.get(dialect, dialect))
-    except (ParseError, TokenError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return (SqlStatement("unknown", None, _short(text), detail=f"SQL does not parse: {first}"),)
     read = DIALECTS.get(dialect, dialect)
+    try:
+        parsed = sqlglot.parse(text, read=read)
+    except (ParseError, TokenError) as exc:
+        # A migration written for several backends may quote for another one (MySQL's backticks).
+        for other in ("mysql", "sqlite", "postgres"):
+            if other == read:
+                continue
+            try:
+                parsed, read = sqlglot.parse(text, read=other), other
+                break
+            except (ParseError, TokenError):
+                continue
+        else:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            return (SqlStatement("unknown", None, _short(text), detail=f"SQL does not parse: {first}"),)
     statements: list[SqlStatement] = []
     for expression in parsed:
         if expression is None:
@@ -307,6 +317,10 @@ def _command(expression: Any, text: str) -> SqlStatement:
         return SqlStatement(f"create_{body[0].lower()}", None, text, rerunnable="REPLACE" in words[:2])
     if head == "CREATE" and words[:1] == ["EXTENSION"]:
         return SqlStatement("create_extension", None, text, rerunnable="EXISTS" in words)
+    if head == "ALTER" and words[:1] == ["SEQUENCE"] and not {"RESTART", "START", "RENAME", "MINVALUE"} & set(words):
+        # A wider type or a higher maximum: every value already issued still fits.
+        if ("AS" in words and "BIGINT" in words) or "MAXVALUE" in words or "CACHE" in words:
+            return SqlStatement("alter_sequence", None, text, detail="sequence widened")
     if head in ("REINDEX", "VACUUM", "ANALYZE", "CLUSTER"):
         return SqlStatement("maintenance", None, text, detail=head)
     return SqlStatement("unknown", None, text, detail=f"{head} statement not classified")

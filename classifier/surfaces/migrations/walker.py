@@ -613,12 +613,23 @@ def template_text(node: cst.BaseExpression) -> str | None:
         template = string_value(node.left)
         return re.sub(r"%(\([^)]*\))?[sdifr]", "NULL", template) if template is not None else None
     if isinstance(node, cst.FormattedString):
-        parts = [p.value if isinstance(p, cst.FormattedStringText) else "NULL" for p in node.parts]
-        return "".join(parts)
+        return "".join(p.value if isinstance(p, cst.FormattedStringText) else _inserted(p) for p in node.parts)
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
         template = string_value(node.func.value)
         return re.sub(r"\{[^{}]*\}", "NULL", template) if template is not None else None
     return None
+
+
+def _inserted(part: cst.BaseFormattedStringContent) -> str:
+    """The text an f-string inserts: a known constant as written, anything else as ``NULL``."""
+    if isinstance(part, cst.FormattedStringExpression) and part.format_spec is None and part.conversion is None:
+        value = part.expression
+        text = string_value(value)
+        if text is not None:
+            return text
+        if isinstance(value, (cst.Integer, cst.Float)):
+            return value.value
+    return "NULL"
 
 
 def _kind(node: cst.BaseExpression) -> str:
