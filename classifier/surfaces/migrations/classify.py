@@ -170,12 +170,15 @@ def _replaced_constraints(upgrade: tuple[Operation, ...], downgrade: tuple[Opera
     recreates it; a replacement keeps every row valid (they satisfied the old one).
     """
     recreated = {first_name(op): _constraint_shape(op) for op in downgrade if op.name in _CONSTRAINT_OPS}
-    dropped = {first_name(op) for op in upgrade if op.name == "drop_constraint"}
+    dropped = {first_name(op): (op.table or "").lower() for op in upgrade if op.name == "drop_constraint"}
     created = [(first_name(op), _constraint_shape(op)) for op in upgrade if op.name in _CONSTRAINT_OPS]
     replaced: dict[str, str] = {}
-    for name in dropped:
+    for name, table in dropped.items():
         shape = recreated.get(name)
-        match = next((new for new, new_shape in created if shape is not None and new_shape == shape), None)
+        # The same constraint: recreated in upgrade() as downgrade() restores it, or under its own name.
+        match = next((new for new, new_shape in created
+                      if (shape is not None and new_shape == shape)
+                      or (new == name and new_shape is not None and new_shape[1] == table)), None)
         if match is not None:
             replaced[name] = match
             replaced[match] = name
