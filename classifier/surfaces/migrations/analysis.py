@@ -152,6 +152,11 @@ class TreeComparison:
         return cached is not None and cached.too_large is not None
 
     def _unreadable(self) -> Iterator[Change]:
+        for path, fields in sorted(self.head_fields.items()):
+            # An unchanged file that does not parse was so at the base already: reported, never blocking.
+            if path not in self.changed[Side.HEAD] and (fields.problem or "").startswith("does not parse"):
+                yield change("graph-problem-pre-existing", path, f"pre-existing:unreadable:{path}",
+                             detail=f"{path} {(fields.problem or '').split(':')[0]}")
         for path in sorted(self.changed[Side.HEAD]):
             problem = self.head_fields[path].problem
             if problem and not self._too_large(Side.HEAD, path):
