@@ -18,7 +18,10 @@ from classifier.surfaces.migrations.classify import UNRECOGNISED, classify_revis
 from classifier.surfaces.migrations.config import MigrationsConfig
 from classifier.surfaces.migrations.graph import RevisionGraph
 from classifier.surfaces.migrations.graphchecks import graph_changes
-from classifier.surfaces.migrations.graphscan import cheap_graph_fields, scan_graph_fields
+from classifier.surfaces.migrations.graphscan import (
+    cheap_graph_fields,
+    scan_graph_fields,
+)
 from classifier.surfaces.migrations.helpers import RepositoryHelpers
 from classifier.surfaces.migrations.integrity import expected_head_changes, lock_changes
 from classifier.surfaces.migrations.locate import discover_trees, group_by_tree

@@ -14,7 +14,12 @@ from collections.abc import Mapping
 import libcst as cst
 
 from classifier.surfaces.migrations.canonical import display
-from classifier.surfaces.migrations.model import Assignment, Condition, DataEffect, SqlStatement
+from classifier.surfaces.migrations.model import (
+    Assignment,
+    Condition,
+    DataEffect,
+    SqlStatement,
+)
 from classifier.surfaces.migrations.syntax import dotted, string_value
 
 _STATEMENT_BUILDERS = {"update": "update", "delete": "delete", "insert": "insert", "select": "select"}

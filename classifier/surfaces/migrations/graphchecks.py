@@ -9,7 +9,8 @@ are violations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from classifier.model import Change, Side
@@ -30,7 +31,7 @@ class GraphProblem:
     description: str
 
 
-def graph_changes(base: RevisionGraph, head: RevisionGraph, touched: Set[str] = frozenset()) -> Iterator[Change]:
+def graph_changes(base: RevisionGraph, head: RevisionGraph, touched: AbstractSet[str] = frozenset()) -> Iterator[Change]:
     """Every graph violation of ``head``, placed on the file of the revision concerned."""
     at_base = {problem.key: problem for problem in problems(base)}
     base_heads = len(base.heads())

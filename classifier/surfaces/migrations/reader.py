@@ -23,12 +23,15 @@ from classifier.surfaces.migrations.model import (
     MigrationFile,
     Unrecognised,
 )
-from classifier.surfaces.migrations.scope import ModuleContext, Scope, names_in, reaches_database
+from classifier.surfaces.migrations.scope import (
+    ModuleContext,
+    Scope,
+    names_in,
+    reaches_database,
+)
 from classifier.surfaces.migrations.syntax import (
     GRAPH_NAMES,
-    HELPER_CALLS,
     assignment,
-    dotted,
     graph_fields,
     inert_module_statement,
     string_value,
@@ -196,21 +199,6 @@ def _plain_assignment(statement: cst.BaseStatement, scope: Scope) -> bool:
     if not isinstance(statement, cst.SimpleStatementLine):
         return False
     return all(assignment(small)[0] is not None and not reaches_database(small, scope) for small in statement.body)
-
-
-def _calls_outside_schema(node: cst.BaseExpression) -> bool:
-    """Whether ``node`` calls something other than SQLAlchemy constructors (then it is not a constant)."""
-    found = False
-
-    class _Calls(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            nonlocal found
-            name = dotted(call.func) or ""
-            if not (name in HELPER_CALLS or name.startswith(("sa.", "sqlalchemy.", "postgresql.", "mysql."))):
-                found = True
-
-    node.visit(_Calls())
-    return found
 
 
 def _names_used_in_functions(module: cst.Module) -> set[str]:

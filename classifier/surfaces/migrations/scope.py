@@ -130,10 +130,8 @@ def _hands_sql(node: cst.CSTNode) -> bool:
         def visit_Call(self, call: cst.Call) -> None:
             nonlocal found
             func = call.func
-            if isinstance(func, cst.Attribute) and func.attr.value in ("execute", "exec_driver_sql", "executemany"):
-                found = True
-            elif isinstance(func, (cst.Name, cst.Attribute)) and _last_name(func) == "text":
-                found = True
+            runs = isinstance(func, cst.Attribute) and func.attr.value in ("execute", "exec_driver_sql", "executemany")
+            found = found or runs or (isinstance(func, (cst.Name, cst.Attribute)) and _last_name(func) == "text")
 
     node.visit(_Sql())
     return found

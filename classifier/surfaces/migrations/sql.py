@@ -12,7 +12,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from classifier.surfaces.migrations.model import Assignment, Condition, DataEffect, SqlStatement
+from classifier.surfaces.migrations.model import (
+    Assignment,
+    Condition,
+    DataEffect,
+    SqlStatement,
+)
 
 DIALECTS = {"postgresql": "postgres", "postgres": "postgres", "mysql": "mysql", "sqlite": "sqlite", "mssql": "tsql"}
 
@@ -317,10 +322,10 @@ def _command(expression: Any, text: str) -> SqlStatement:
         return SqlStatement(f"create_{body[0].lower()}", None, text, rerunnable="REPLACE" in words[:2])
     if head == "CREATE" and words[:1] == ["EXTENSION"]:
         return SqlStatement("create_extension", None, text, rerunnable="EXISTS" in words)
-    if head == "ALTER" and words[:1] == ["SEQUENCE"] and not {"RESTART", "START", "RENAME", "MINVALUE"} & set(words):
+    widened = ("AS" in words and "BIGINT" in words) or "MAXVALUE" in words or "CACHE" in words
+    if head == "ALTER" and words[:1] == ["SEQUENCE"] and widened and not {"RESTART", "START", "RENAME", "MINVALUE"} & set(words):
         # A wider type or a higher maximum: every value already issued still fits.
-        if ("AS" in words and "BIGINT" in words) or "MAXVALUE" in words or "CACHE" in words:
-            return SqlStatement("alter_sequence", None, text, detail="sequence widened")
+        return SqlStatement("alter_sequence", None, text, detail="sequence widened")
     if head in ("REINDEX", "VACUUM", "ANALYZE", "CLUSTER"):
         return SqlStatement("maintenance", None, text, detail=head)
     return SqlStatement("unknown", None, text, detail=f"{head} statement not classified")

@@ -183,7 +183,7 @@ class Walker:
             alias = item.asname.name.value if item.asname and isinstance(item.asname.name, cst.Name) else None
             name = dotted(call.func) if isinstance(call, cst.Call) else None
             if isinstance(call, cst.Call) and name and name.endswith(".batch_alter_table") and call.args:
-                table = _string(substitute(call.args[0].value, scope))
+                table = string_value(substitute(call.args[0].value, scope))
                 scope.batch = (alias or "batch_op", table)
             elif isinstance(call, cst.Call) and is_autocommit(call):
                 scope.autocommit = True
@@ -411,9 +411,8 @@ class Walker:
             else:
                 elements = [cst.Element(substitute(a.value, caller)) for a in rest]
                 inner.bind(params.star_arg.name.value, cst.Tuple(elements))
-        if params.star_kwarg is not None:
-            inner.mark_database(params.star_kwarg.name.value) if any(
-                reaches_database(a.value, caller) for a in keywords.values()) else None
+        if isinstance(params.star_kwarg, cst.Param) and any(reaches_database(a.value, caller) for a in keywords.values()):
+            inner.mark_database(params.star_kwarg.name.value)
         if caller.batch is not None:
             for index, arg in enumerate(positional):
                 if dotted(arg.value) == caller.batch[0] and index < len(ordered):
@@ -541,15 +540,11 @@ def _target_names(target: cst.BaseExpression) -> list[str]:
     return []
 
 
-def _string(node: cst.BaseExpression) -> str | None:
-    return string_value(node)
-
-
 def _table_constructor(node: cst.BaseExpression) -> str | None:
     """The table name of ``sa.table("t", ...)``/``sa.Table("t", ...)``."""
-    if isinstance(node, cst.Call) and node.args and dotted(node.func) in HELPER_CALLS and dotted(node.func) != "op.get_bind":
-        if (dotted(node.func) or "").rsplit(".", 1)[-1] in ("table", "Table"):
-            return string_value(node.args[0].value)
+    if isinstance(node, cst.Call) and node.args and dotted(node.func) in HELPER_CALLS \
+            and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("table", "Table"):
+        return string_value(node.args[0].value)
     return None
 
 
