@@ -26,7 +26,7 @@ from classifier.surfaces.migrations.helpers import RepositoryHelpers
 from classifier.surfaces.migrations.integrity import expected_head_changes, lock_changes
 from classifier.surfaces.migrations.locate import discover_trees, group_by_tree
 from classifier.surfaces.migrations.model import GraphFields, MigrationFile
-from classifier.surfaces.migrations.reader import Budget, read_migration, too_large
+from classifier.surfaces.migrations.reader import Budget, read_migration, settings_free_digest, too_large
 from classifier.surfaces.migrations.trust import trust_verdicts
 
 
@@ -185,19 +185,31 @@ class TreeComparison:
                 yield change(kind, head_path, revision, revision=revision, detail=detail)
             elif not new.parse_error and old.import_free_structure == new.import_free_structure:
                 yield self._imports_edited(revision, head_path, old, new)
+            elif not new.parse_error and not old.parse_error and self._settings_only(base_path, head_path):
+                kind = "applied-migration-reformat-forbidden" if self.config.forbid_reformat else "applied-migration-reformatted"
+                yield change(kind, head_path, revision, revision=revision,
+                             detail="changed in session settings only (SET …: how long it waits, not what it does)")
             else:
                 summary = new.parse_error or edit_summary(old, new)
                 yield change("applied-migration-edited", head_path, revision, revision=revision, summary=summary)
 
+    def _settings_only(self, base_path: str, head_path: str) -> bool:
+        """Whether the two versions differ only in the text of session-setting SQL (read again: a rare path)."""
+        digests = []
+        for side, path in ((Side.BASE, base_path), (Side.HEAD, head_path)):
+            text = decode_text(self.source.read(side, path) or b"", path, side)
+            digests.append(settings_free_digest(text, self.config.dialect))
+        return digests[0] is not None and digests[0] == digests[1]
+
     def _imports_edited(self, revision: str, path: str, old: MigrationFile, new: MigrationFile) -> Change:
         """Only import lines changed: harmless unless a name the code uses now comes from elsewhere."""
-        for name in sorted(new.used_names | old.used_names):
+        for name in sorted(new.used_names):
             before, after = old.imports.get(name), new.imports.get(name)
-            if before is not None and before != after:
-                where = "no longer imported" if after is None else f"now imported from {_origin(after)}"
+            if before is not None and after is not None and before != after:
                 return change("applied-migration-edited", path, revision, revision=revision,
-                              summary=f"`{name}`, used by the revision, was imported from {_origin(before)}, {where}")
-            if before is None and after is not None:
+                              summary=f"`{name}`, used by the revision, was imported from {_origin(before)}, "
+                                      f"now imported from {_origin(after)}")
+            if before is None and after is not None and name in old.used_names:
                 return change("applied-migration-edited", path, revision, revision=revision,
                               summary=f"`{name}`, used by the revision, is now imported from {_origin(after)}")
         kind = "applied-migration-reformat-forbidden" if self.config.forbid_reformat else "applied-migration-reformatted"

@@ -47,15 +47,18 @@ def canonical(node: cst.CSTNode) -> str:
     return repr(_walk(node))
 
 
-def structure_digest(module: cst.Module, imports: bool = True, annotations: bool = True) -> str:
+def structure_digest(module: cst.Module, imports: bool = True, normalise: cst.CSTTransformer | None = None) -> str:
     """A short digest of a whole module's canonical form (docstrings removed, imports sorted).
 
     ``imports=False`` leaves the import lines out, to tell an edit of imports alone;
-    ``annotations=False`` drops type annotations (``x: str = 1`` is ``x = 1``), which
-    run nothing a migration does. The lock file's hash keeps both, as it always has.
+    ``normalise`` rewrites the module first (see ``meaning.Normalised``). The lock
+    file's hash uses neither, as it always has.
     """
-    if not annotations:
-        module = module.visit(_WithoutAnnotations())
+    if normalise is not None:
+        try:
+            module = module.visit(normalise)
+        except (cst.CSTValidationError, TypeError, ValueError):
+            pass  # a rewrite that does not fit the tree: compare the file as written
     imports_text = sorted(canonical(s) for s in module.body if _is_import(s)) if imports else []
     rest = [canonical(s) for s in _without_docstring(module.body) if not _is_import(s)]
     return hashlib.sha256(repr((imports_text, rest)).encode("utf-8")).hexdigest()[:16]
@@ -117,18 +120,3 @@ def _is_import(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
     )
-
-
-class _WithoutAnnotations(cst.CSTTransformer):
-    """Type annotations removed: ``x: T = v`` becomes ``x = v``, ``def f(a: T) -> R`` becomes ``def f(a)``."""
-
-    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.BaseSmallStatement:
-        if updated.value is None:
-            return updated
-        return cst.Assign(targets=[cst.AssignTarget(updated.target)], value=updated.value)
-
-    def leave_Param(self, original: cst.Param, updated: cst.Param) -> cst.Param:
-        return updated.with_changes(annotation=None)
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        return updated.with_changes(returns=None)

@@ -15,6 +15,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from classifier.surfaces.cst_parse import parse_module as guarded_parse_module
 from classifier.surfaces.migrations.canonical import display, structure_digest
+from classifier.surfaces.migrations.meaning import Normalised, WithoutSessionSettings, aliases_of
 from classifier.surfaces.migrations.model import (
     DOWNGRADE,
     MODULE,
@@ -124,10 +125,22 @@ def _read(path: str, module: cst.Module, dialect: str, lines: bool, resolver: Re
         unrecognised=tuple(walker.unrecognised),
         structure=structure_digest(module),
         imports=dict(context.imports),
-        import_free_structure=structure_digest(module, imports=False, annotations=False),
-        meaning=structure_digest(module, annotations=False),
+        # Without import lines, names are compared as written: where they come from is checked separately.
+        import_free_structure=structure_digest(module, imports=False, normalise=Normalised({})),
+        meaning=structure_digest(module, normalise=Normalised(aliases_of(context.imports))),
         used_names=frozenset(_names_used_in_functions(module)),
     )
+
+
+def settings_free_digest(text: str, dialect: str) -> str | None:
+    """The meaning digest with session-setting SQL blanked; ``None`` when the text does not parse."""
+    try:
+        module = guarded_parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    aliases = aliases_of(module_context("", module).imports)
+    without = module.visit(WithoutSessionSettings(dialect))
+    return structure_digest(without, normalise=Normalised(aliases))
 
 
 def module_context(path: str, module: cst.Module) -> ModuleContext:
