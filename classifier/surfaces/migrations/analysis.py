@@ -26,7 +26,12 @@ from classifier.surfaces.migrations.helpers import RepositoryHelpers
 from classifier.surfaces.migrations.integrity import expected_head_changes, lock_changes
 from classifier.surfaces.migrations.locate import discover_trees, group_by_tree
 from classifier.surfaces.migrations.model import GraphFields, MigrationFile
-from classifier.surfaces.migrations.reader import Budget, read_migration, settings_free_digest, too_large
+from classifier.surfaces.migrations.reader import (
+    Budget,
+    read_migration,
+    settings_free_digest,
+    too_large,
+)
 from classifier.surfaces.migrations.trust import trust_verdicts
 
 

@@ -15,7 +15,11 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from classifier.surfaces.cst_parse import parse_module as guarded_parse_module
 from classifier.surfaces.migrations.canonical import display, structure_digest
-from classifier.surfaces.migrations.meaning import Normalised, WithoutSessionSettings, aliases_of
+from classifier.surfaces.migrations.meaning import (
+    Normalised,
+    WithoutSessionSettings,
+    aliases_of,
+)
 from classifier.surfaces.migrations.model import (
     DOWNGRADE,
     MODULE,
