@@ -129,6 +129,14 @@ class TreeComparison:
             self._has_lines[key] = lines
         return self._full[key]
 
+    def applied_read(self, side: Side, path: str) -> MigrationFile:
+        """A read fit to compare an applied revision: with the digests a read for line numbers skips."""
+        migration = self.full(side, path)
+        if self._has_lines.get((side, path)) and not migration.too_large and not migration.parse_error:
+            text = decode_text(self.source.read(side, path) or b"", path, side)
+            return read_migration(path, text, self.config.dialect, lines=False, budget=self.budget)
+        return migration
+
     def _helpers(self, side: Side) -> RepositoryHelpers:
         helpers = self._resolvers.get(side)
         if helpers is None:
@@ -179,7 +187,7 @@ class TreeComparison:
             if head_path is None:
                 yield self._gone(revision, base_path)
                 continue
-            old, new = self.full(Side.BASE, base_path), self.full(Side.HEAD, head_path)
+            old, new = self.applied_read(Side.BASE, base_path), self.applied_read(Side.HEAD, head_path)
             if old.too_large or new.too_large:
                 continue  # not compared: reported as too large to compare
             if old.meaning == new.meaning and not new.parse_error:

@@ -122,17 +122,21 @@ def _read(path: str, module: cst.Module, dialect: str, lines: bool, resolver: Re
                 Unrecognised(MODULE, line(statement), display(statement)[:120], "module-level code runs on import",
                              reaches_database(statement, scope))
             )
+    structure = structure_digest(module)
+    # The digests that tell a tidy-up from an edit are needed only to compare an applied revision,
+    # which is read without line numbers; a new revision (read with them) skips their cost.
+    applied = not lines
     return MigrationFile(
         path=path,
         graph=graph_fields(module),
         operations=tuple(walker.operations),
         unrecognised=tuple(walker.unrecognised),
-        structure=structure_digest(module),
+        structure=structure,
         imports=dict(context.imports),
         # Without import lines, names are compared as written: where they come from is checked separately.
-        import_free_structure=structure_digest(module, imports=False, normalise=Normalised({})),
-        meaning=structure_digest(module, normalise=Normalised(aliases_of(context.imports))),
-        used_names=frozenset(_names_used_in_functions(module)),
+        import_free_structure=structure_digest(module, imports=False, normalise=Normalised({})) if applied else "",
+        meaning=structure_digest(module, normalise=Normalised(aliases_of(context.imports))) if applied else structure,
+        used_names=frozenset(_names_used_in_functions(module)) if applied else frozenset(),
     )
 
 
