@@ -20,10 +20,10 @@ from tests.sources.git_support import clone
 SPEC = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    $ref: 'paths/pets.yaml'\n"
 PETS = "get:\n  responses:\n    '200': {description: ok}\n"
 PETS_WITH_POST = PETS + "post:\n  responses:\n    '200': {description: ok}\n"
-REVISION = 'revision = "{0}"\ndown_revision = {1!r}\n\n\ndef upgrade():\n    {2}\n'
+REVISION = 'from alembic import op\n\nrevision = "{0}"\ndown_revision = {1!r}\n\n\ndef upgrade():\n    {2}\n'
 EXPECTED = [
     ("MIG101", "migrations/versions/0001_a.py"),
-    ("MIG402", "migrations/versions/0002_b.py"),
+    ("MIG319", "migrations/versions/0002_b.py"),
     ("OAS101", "snapshots/v1/paths/pets.yaml"),
 ]
 

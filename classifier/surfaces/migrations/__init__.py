@@ -1,6 +1,7 @@
 """The Alembic migrations surface: applied-migration protection, graph, new operations.
 
-Claims the revision files of every migration tree (configured ``paths``, or by
+Claims the revision files of every migration tree (configured ``paths``, the
+version locations an ``alembic.ini`` above the changed files names, or by
 default every ``versions/`` folder of an Alembic script directory), plus the
 lock file and the expected-head file. Revision files are read with libcst and
 never imported or run. This package's import stays light: the parser and the
@@ -10,11 +11,16 @@ SQL parser are loaded only when a claimed file is compared.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from classifier.model import Change
 from classifier.policy.config import Config
 from classifier.sources import FilePair, Source
 from classifier.surfaces.migrations.config import LOCK_NAME, MigrationsConfig
+
+if TYPE_CHECKING:
+    from classifier.surfaces.migrations.locations import LocationFinder
 
 SURFACE = "migrations"
 
@@ -28,6 +34,14 @@ class MigrationsSurface:
         self.config = MigrationsConfig.from_table(config.table.get("migrations", {}))
 
     def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
+        """Revision files of the configured trees, or of the version locations Alembic's own files name."""
+        if not self.config.paths:
+            from classifier.surfaces.migrations.locations import LocationFinder
+
+            python = [p for pair in pairs for p in (pair.head_path, pair.base_path) if p and p.endswith(".py")]
+            locations = LocationFinder(source).locations_above(python) if python else []
+            if locations:
+                self.config = replace(self.config, locations=tuple(locations))
         return [pair for pair in pairs if self._claims(pair.head_path) or self._claims(pair.base_path)]
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
@@ -49,5 +63,8 @@ def tree_of(path: str, config: MigrationsConfig) -> str | None:
         return None
     if config.paths:
         return next((tree for tree in config.paths if path.startswith(tree + "/")), None)
+    named = [location for location in config.locations if location.holds(path)]
+    if named:
+        return max(named, key=lambda location: len(location.folder)).group
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     return folder if folder == "versions" or folder.endswith("/versions") else None

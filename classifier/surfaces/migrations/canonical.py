@@ -47,11 +47,21 @@ def canonical(node: cst.CSTNode) -> str:
     return repr(_walk(node))
 
 
-def structure_digest(module: cst.Module) -> str:
-    """A short digest of a whole module's canonical form (docstrings removed, imports sorted)."""
-    imports = sorted(canonical(s) for s in module.body if _is_import(s))
+def structure_digest(module: cst.Module, imports: bool = True, normalise: cst.CSTTransformer | None = None) -> str:
+    """A short digest of a whole module's canonical form (docstrings removed, imports sorted).
+
+    ``imports=False`` leaves the import lines out, to tell an edit of imports alone;
+    ``normalise`` rewrites the module first (see ``meaning.Normalised``). The lock
+    file's hash uses neither, as it always has.
+    """
+    if normalise is not None:
+        try:
+            module = module.visit(normalise)
+        except (cst.CSTValidationError, TypeError, ValueError):
+            pass  # a rewrite that does not fit the tree: compare the file as written
+    imports_text = sorted(canonical(s) for s in module.body if _is_import(s)) if imports else []
     rest = [canonical(s) for s in _without_docstring(module.body) if not _is_import(s)]
-    return hashlib.sha256(repr((imports, rest)).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(repr((imports_text, rest)).encode("utf-8")).hexdigest()[:16]
 
 
 def display(node: cst.CSTNode) -> str:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from classifier.surfaces.migrations.locations import VersionLocation
 
 DEFAULT_HEAD_VARIABLE = "EXPECTED_ALEMBIC_HEAD"
+# Budgets, checked before a revision file is parsed (see docs/robustness.md).
+DEFAULT_MAX_REVISION_KB = 2048
+DEFAULT_MAX_OPERATIONS = 5000
 LOCK_NAME = "migrations.lock"
 
 
@@ -27,6 +33,10 @@ class MigrationsConfig:
     expected_head_variable: str = DEFAULT_HEAD_VARIABLE
     lock_file: str | None = None
     forbid_reformat: bool = False
+    max_revision_kb: int = DEFAULT_MAX_REVISION_KB
+    max_operations: int = DEFAULT_MAX_OPERATIONS
+    # Version locations named by alembic.ini files above the changed files (found, not configured).
+    locations: tuple[VersionLocation, ...] = ()
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any]) -> MigrationsConfig:
@@ -40,6 +50,8 @@ class MigrationsConfig:
             expected_head_variable=table.get("expected_head_variable", DEFAULT_HEAD_VARIABLE),
             lock_file=table.get("lock_file"),
             forbid_reformat=bool(table.get("forbid_reformat", False)),
+            max_revision_kb=int(table.get("max_revision_kb", DEFAULT_MAX_REVISION_KB)),
+            max_operations=int(table.get("max_operations", DEFAULT_MAX_OPERATIONS)),
         )
 
     def lock_path(self, tree: str) -> str:

@@ -47,6 +47,11 @@ def cheap_graph_fields(data: bytes, full_read: Callable[[str], GraphFields]) -> 
     return cached
 
 
+def scan_graph_fields(text: str) -> GraphFields | None:
+    """The graph fields read from literal lines alone, ``None`` when they cannot be settled."""
+    return _scan(text)
+
+
 def _scan(text: str) -> GraphFields | None:
     lines = text.splitlines()
     values: dict[str, tuple[str, ...]] = {}

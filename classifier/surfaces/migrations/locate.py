@@ -38,7 +38,8 @@ def discover_trees(source: Source, config: MigrationsConfig, side: Side = Side.H
     """The configured trees, or those named by the root ``alembic.ini``."""
     if config.paths:
         return list(config.paths)
-    return _ini_trees(source, side) or _env_trees(source, side)
+    named = [location.group for location in config.locations]
+    return sorted(set(named) | set(_ini_trees(source, side) or _env_trees(source, side)))
 
 
 def _tree_for(pair: FilePair, config: MigrationsConfig) -> str | None:
@@ -61,7 +62,7 @@ def _tree_of_lock(path: str, config: MigrationsConfig) -> str | None:
 
 
 def _is_alembic_tree(tree: str, source: Source, config: MigrationsConfig) -> bool:
-    if config.paths:
+    if config.paths or any(location.group == tree for location in config.locations):
         return True
     parent = tree.rsplit("/", 1)[0] if "/" in tree else ""
     env = f"{parent}/env.py" if parent else "env.py"
@@ -95,13 +96,6 @@ def _ini_trees(source: Source, side: Side) -> list[str]:
         return []
     if not parser.has_section("alembic"):
         return []
-    section = parser["alembic"]
-    location = _relative(section.get("script_location", ""))
-    trees = [f"{location}/versions" if location else "versions"] if section.get("script_location") else []
-    locations = section.get("version_locations", "")
-    trees.extend(_relative(item) for item in locations.replace(",", " ").split() if item)
-    return trees
+    from classifier.surfaces.migrations.locations import ini_locations
 
-
-def _relative(value: str) -> str:
-    return value.strip().replace("%(here)s", "").strip("/").removeprefix("./")
+    return sorted({location.group for location in ini_locations("alembic.ini", data.decode("utf-8", "replace"))})

@@ -96,23 +96,30 @@ def flatten(call: cst.Call, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 
 def table_argument(name: str, call: cst.Call, tables: dict[str, str]) -> str | None:
-    """The table an ``op.<name>(...)`` call works on, where its signature tells."""
+    """The table an ``op.<name>(...)`` call works on, read by Alembic's parameter names."""
+    from classifier.surfaces.migrations.model import SIGNATURES
+
     keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
     positional = [a.value for a in call.args if a.keyword is None]
     if name == "execute":
         return None
-    if "table_name" in keywords:
-        return string_value(keywords["table_name"])
-    if name == "bulk_insert" and positional:
-        return tables.get(dotted(positional[0]) or "", None)
-    if name in ("create_index", "create_unique_constraint", "create_foreign_key", "create_check_constraint",
-                "create_primary_key", "create_exclude_constraint") and len(positional) > 1:
-        return string_value(positional[1])
-    if name in ("drop_constraint", "drop_index") and len(positional) > 1:
-        return string_value(positional[1])
-    if name in ("drop_index",):
-        return None
-    return string_value(positional[0]) if positional else None
+    if name == "bulk_insert":
+        node = keywords.get("table", positional[0] if positional else None)
+        if node is None:
+            return None
+        if isinstance(node, cst.Call) and node.args and (dotted(node.func) or "").rsplit(".", 1)[-1] in ("table", "Table"):
+            return string_value(node.args[0].value)
+        name = dotted(node) or ""
+        if name in tables:
+            return tables[name]
+        return name.rsplit(".", 1)[-1] if isinstance(node, cst.Attribute) else None  # ``tables.logentrykind``
+    params = SIGNATURES.get(name, ("table_name",))
+    for param in ("table_name", "source_table", "old_table_name"):
+        if param in keywords:
+            return string_value(keywords[param])
+        if param in params and params.index(param) < len(positional):
+            return string_value(positional[params.index(param)])
+    return None
 
 
 def string_value(node: cst.BaseExpression) -> str | None:
@@ -161,11 +168,15 @@ def inert_module_statement(statement: cst.BaseStatement, first: bool) -> bool:
 
 
 def _calls(node: cst.BaseExpression | None) -> bool:
-    """Whether evaluating ``node`` calls anything other than SQLAlchemy type and table constructors."""
+    """Whether evaluating ``node`` calls anything but SQLAlchemy constructors, logging or the standard library."""
     if node is None:
         return False
+    from classifier.surfaces.migrations.scope import INERT_ROOTS
+
     return any(
-        dotted(call.func) not in HELPER_CALLS and not (dotted(call.func) or "").startswith(("sa.", "sqlalchemy."))
+        dotted(call.func) not in HELPER_CALLS
+        and not (dotted(call.func) or "").startswith(("sa.", "sqlalchemy.", "postgresql.", "mysql."))
+        and (dotted(call.func) or "").split(".")[0] not in INERT_ROOTS
         for call in _find_calls(node)
     )
 

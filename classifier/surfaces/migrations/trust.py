@@ -3,7 +3,9 @@
 ``append_only_tables`` hold history (proof events, audit trails) and
 ``key_binding_tables`` record which key signed what. Any operation that
 updates, deletes, truncates, drops, renames or alters them, in ``upgrade()``
-or ``downgrade()``, is a violation; inserting rows and adding columns or
+or ``downgrade()``, is a violation; so is filling them in bulk from elsewhere
+(``INSERT … SELECT``, ``COPY``, ``bulk_insert``: a backfill of history) unless
+the same function created the table. Inserting new rows and adding columns or
 indexes is allowed.
 """
 
@@ -21,6 +23,7 @@ from classifier.surfaces.migrations.model import (
     Operation,
 )
 
+BACKFILLED = "trust-table-backfilled"
 APPEND_ONLY = "append-only-table-rewritten"
 KEY_BINDING = "key-binding-changed"
 DOWNGRADE_DESTRUCTIVE = "trust-table-downgrade-destructive"
@@ -45,11 +48,16 @@ def trust_verdicts(migration: MigrationFile, config: MigrationsConfig) -> Iterat
     """Rewrites of trust tables in either function, then a destructive downgrade of a trust revision."""
     if not (config.append_only_tables or config.key_binding_tables):
         return
+    created: set[str] = set()
     for operation in migration.operations:
         for table, what in _rewrites(operation):
             rule = _rule_for(table.lower(), config)
             if rule is not None:
                 yield TrustVerdict(rule, operation, table, f"{operation.function}(): {what}")
+        for table, what in _bulk_copies(operation):
+            if _rule_for(table.lower(), config) and (operation.function, table.lower()) not in created:
+                yield TrustVerdict(BACKFILLED, operation, table, f"{operation.function}(): {what}")
+        created |= {(operation.function, t.lower()) for t in _created(operation)}
     touched = [t for op in migration.in_function(UPGRADE) for t in _tables(op) if _rule_for(t.lower(), config)]
     destructive = [op for op in migration.in_function(DOWNGRADE) if _is_destructive(op)]
     if touched and destructive:
@@ -80,6 +88,24 @@ def describe(op: Operation) -> str:
         return "; ".join(shorten(s.text) for s in op.sql)
     positional = [value for key, value in op.arguments if key.isdigit()]
     return shorten(f"{op.label}({', '.join(positional[:2])})")
+
+
+def _bulk_copies(op: Operation) -> Iterator[tuple[str, str]]:
+    """Rows written in bulk from elsewhere: ``INSERT … SELECT``, ``COPY … FROM``, ``bulk_insert``."""
+    if op.name == "bulk_insert" and op.table:
+        yield op.table, describe(op)
+    for statement in op.sql:
+        bulk = statement.action == "copy" or (
+            statement.action == "insert" and statement.effect is not None and statement.effect.from_select
+        )
+        if bulk and statement.table:
+            yield statement.table, shorten(statement.text)
+
+
+def _created(op: Operation) -> list[str]:
+    if op.name in ("create_table", "create_table_object") and op.table:
+        return [op.table]
+    return [s.table for s in op.sql if s.action == "create_table" and s.table]
 
 
 def _tables(op: Operation) -> list[str]:

@@ -20,9 +20,9 @@ def test_the_edited_revision_is_named_with_its_change_and_only_changed_files_are
     parsed: list[str] = []
     real = analysis.read_migration
 
-    def counting(path: str, text: str, dialect: str, lines: bool = True):  # a spy: the real parser still runs
+    def counting(path: str, text: str, dialect: str, lines: bool = True, **options):  # a spy: the real parser runs
         parsed.append(path)
-        return real(path, text, dialect, lines=lines)
+        return real(path, text, dialect, lines=lines, **options)
 
     monkeypatch.setattr(analysis, "read_migration", counting)
     capsys.readouterr()

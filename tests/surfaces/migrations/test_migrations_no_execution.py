@@ -45,9 +45,10 @@ def test_a_revision_that_writes_files_when_run_is_classified_and_never_run(repo,
 
     assert run.code == 1
     assert ("MIG301", "0002_trap.py", "additive: op.add_column on users (column bio)") in run.rules()
-    unrecognised = [message for rule, _, message in run.rules() if rule == "MIG314"]
-    assert any("module-level code runs on import" in message for message in unrecognised)
-    assert any("write_text" in message and "not an Alembic operation" in message for message in unrecognised)
+    # Writing a file cannot reach the database: reported once, as not understood, without blocking.
+    (unanalysed,) = [message for rule, _, message in run.rules() if rule == "MIG316"]
+    assert "module-level code runs on import" in unanalysed
+    assert "write_text" in unanalysed and "call to pathlib.Path" in unanalysed
     assert any(rule == "MIG101" for rule, _, _ in run.rules())
     assert not module_marker.exists()
     assert not upgrade_marker.exists()

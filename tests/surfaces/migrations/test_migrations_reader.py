@@ -85,14 +85,15 @@ def test_operations_batch_blocks_autocommit_sql_and_bulk_insert() -> None:
     assert migration.operations[0].argument("nullable") == "True"
 
 
-def test_what_is_not_understood_is_recorded_with_the_reason() -> None:
+def test_what_is_not_understood_is_recorded_with_the_reason_and_whether_it_reaches_the_database() -> None:
     text = MODERN.replace("    bind = op.get_bind()\n", "    if flag:\n        op.drop_table('x')\n    helper()\n")
     migration = read_migration("v.py", text, "postgresql")
-    assert [(u.function, u.reason) for u in migration.unrecognised] == [
-        ("upgrade", "control flow is not analysed"),
-        ("upgrade", "call to helper is not an Alembic operation"),
-        ("upgrade", "call to bind.execute is not an Alembic operation"),
+    assert [(u.function, u.reason, u.reaches_database) for u in migration.unrecognised] == [
+        ("upgrade", "call to helper is not read", False),
+        ("upgrade", "call to bind.execute is not read", True),
     ]
+    dropped = [op for op in migration.operations if op.name == "drop_table"]
+    assert [(op.table, op.conditional) for op in dropped] == [("x", False)]
 
 
 def test_a_syntax_error_is_a_parse_error_not_a_crash() -> None:
