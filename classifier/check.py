@@ -13,7 +13,11 @@ from classifier.surfaces import build_surfaces
 
 
 def run_check(
-    source: Source, config: Config, proposed: Config | None = None, committed: Config | None = None
+    source: Source,
+    config: Config,
+    proposed: Config | None = None,
+    committed: Config | None = None,
+    branch: Source | None = None,
 ) -> Report:
     """Compare the two sides of ``source`` and decide under ``config``, within its ``[limits]``.
 
@@ -21,12 +25,17 @@ def run_check(
     the command line, with any command-line override); ``proposed`` is the
     policy the head revision commits, whose difference from ``committed`` (the
     base's policy as committed; default ``config``) is itself reported.
+    ``branch``, when given, is the same head seen from the default branch: the
+    migration files changed in ``source`` are compared on it, so that "applied"
+    means applied on the default branch, not merely committed on this branch.
     """
     with applied_limits(config.limits):
-        return _run(source, config, proposed, committed)
+        return _run(source, config, proposed, committed, branch)
 
 
-def _run(source: Source, config: Config, proposed: Config | None, committed: Config | None) -> Report:
+def _run(
+    source: Source, config: Config, proposed: Config | None, committed: Config | None, branch: Source | None
+) -> Report:
     pairs = [pair for pair in source.changed_files() if not _excluded(pair.path, pair.base_path, config)]
     findings: list[Finding] = []
     remaining = pairs
@@ -36,7 +45,10 @@ def _run(source: Source, config: Config, proposed: Config | None, committed: Con
             continue
         claimed = {id(pair) for pair in mine}
         remaining = [pair for pair in remaining if id(pair) not in claimed]
-        findings.extend(judge(surface.name, surface.compare(mine, source)))
+        compared_on = source
+        if branch is not None and surface.name == "migrations":
+            mine, compared_on = _seen_from_the_branch(mine, branch), branch
+        findings.extend(judge(surface.name, surface.compare(mine, compared_on)))
         # A file claimed for where it lives that turned out not to be the surface's goes on to the next one.
         remaining.extend(getattr(surface, "declined", ()))
     if "api" in config.table:
@@ -56,6 +68,12 @@ def _run(source: Source, config: Config, proposed: Config | None, committed: Con
         files_compared=len(pairs),
         suppressed=tuple(sorted(decision.suppressed, key=lambda s: _order(s.item))),
     )
+
+
+def _seen_from_the_branch(pairs: list[FilePair], branch: Source) -> list[FilePair]:
+    """The same files as the branch changed them since the default branch (none if it no longer did)."""
+    by_path = {pair.path: pair for pair in branch.changed_files()}
+    return [by_path[pair.path] for pair in pairs if pair.path in by_path]
 
 
 def _with_versions(findings: list[Finding], pairs: list[FilePair], source: Source, config: Config) -> list[Finding]:

@@ -61,16 +61,25 @@ def run(args: argparse.Namespace) -> int:
 
     outputs = distinct_outputs(args.formats or [Output("text", None)])
     source, config_root = _open_source(args)
+    branch = _branch_source(args)
     try:
         committed, proposed = _policy(source, config_root, args.config)
-        _refuse_cache_inside(committed, config_root)
+        if branch is not None and args.config is None:
+            # The hook's pre-commit stage judges the commit being made under the default branch's policy;
+            # only this commit's own edit of the policy is reported.
+            config_applied = _policy(branch, config_root, None)[0]
+        else:
+            config_applied = committed
+        _refuse_cache_inside(config_applied, config_root)
         # The command line decides this run; neither choice is a change to the committed policy.
-        config = replace(committed, today=args.today or _head_date(source))
+        config = replace(config_applied, today=args.today or _head_date(source))
         if args.fail_on:
             config = replace(config, fail_on=None if args.fail_on == "none" else _label(args.fail_on))
-        report = run_check(source, config, proposed, committed)
+        report = run_check(source, config, proposed, committed, branch)
     finally:
         source.close()
+        if branch is not None:
+            branch.close()
     options = RenderOptions(min_label=_label(args.min_label) if args.min_label else None, quiet=args.quiet)
     write_reports(report, outputs, args.color, options)
     return EXIT_PASSED if report.passed else EXIT_FAILED
@@ -133,10 +142,33 @@ def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:
         return DirectorySource(args.base_dir, args.head_dir), args.head_dir
     from classifier.sources.git import GitRequest, GitSource
 
+    if _commit_being_made(args):
+        # The hook judges the commit being made (HEAD to the index), not the whole branch again:
+        # one commit made with --no-verify does not block every later one, and earlier noise is not repeated.
+        source = GitSource(GitRequest(args.repo, "HEAD", None, staged=True))
+        return source, source.top
     # pre-commit sets PRE_COMMIT_TO_REF only for pre-push: then the pushed commits are the head.
     staged = args.staged or (args.hook and not os.environ.get("PRE_COMMIT_TO_REF"))
     source = GitSource(GitRequest(args.repo, args.base or _configured_base(args.repo), args.head, staged))
     return source, source.top
+
+
+def _commit_being_made(args: argparse.Namespace) -> bool:
+    # pre-commit sets PRE_COMMIT_TO_REF only for pre-push: then the pushed commits are the head.
+    return bool(args.hook and not os.environ.get("PRE_COMMIT_TO_REF") and not args.base and not args.head)
+
+
+def _branch_source(args: argparse.Namespace) -> Source | None:
+    """In the hook's pre-commit stage, the branch seen from the default branch (its merge-base) to the index.
+
+    Its base is where the policy and the applied migrations come from: a revision added earlier on this
+    branch has been applied nowhere yet, and the policy is the protected branch's.
+    """
+    if not _commit_being_made(args):
+        return None
+    from classifier.sources.git import GitRequest, GitSource
+
+    return GitSource(GitRequest(args.repo, _configured_base(args.repo), None, staged=True))
 
 
 def _configured_base(repo: Path) -> str | None:

@@ -61,7 +61,7 @@ def test_hook_rejects_a_breaking_change_with_the_report(consumer: GitRepo, pre_c
     consumer.git("add", "-A")
     result = try_repo(consumer, pre_commit_home)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "OAS101 operation-removed  line 9: GET /teams: operation removed [blocks]" in result.stdout
+    assert "OAS101 operation-removed  removed (was line 9): GET /teams: operation removed [blocks]" in result.stdout
     assert "label: breaking" in result.stdout and "failed (fail_on: breaking)" in result.stdout
 
 
@@ -99,7 +99,7 @@ def test_hook_passes_on_the_default_branch(consumer: GitRepo, pre_commit_home: P
     consumer.git("add", "-A")
     result = try_repo(consumer, pre_commit_home)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "base: main @ " in result.stdout
+    assert "base: HEAD @ " in result.stdout  # the commit being made: HEAD to the index
 
 
 def test_pre_push_stage_compares_the_pushed_commits(consumer: GitRepo, pre_commit_home: Path) -> None:
