@@ -25,20 +25,41 @@ def render(record: dict[str, Any], output_format: str) -> str:
     lines = [*_facts(record)]
     if record["kind"] == "fleet":
         lines.extend(fleet_table(record["instances"]))
+    lines.extend(check_table(record))
     lines.extend(_findings(record["findings"]))
     count = len(record["findings"])
     verdict = "passed" if record["status"] == "passed" else f"failed (exit {record['exit_status']})"
-    lines.append(f"{TITLES[record['kind']]} identified {count} issue{'s' if count != 1 else ''}; {verdict}.")
+    waived = len(record.get("waived", ()))
+    waivers = f", {waived} check{'s' if waived != 1 else ''} waived" if waived else ""
+    lines.append(f"{TITLES[record['kind']]} identified {count} issue{'s' if count != 1 else ''}{waivers}; {verdict}.")
     return "\n".join(lines)
+
+
+def check_table(record: dict[str, Any]) -> list[str]:
+    """One line per required check: its state, and for a waived one the reason and who waived it."""
+    checks: dict[str, str] = record.get("checks", {})
+    if not checks:
+        return []
+    reasons = {waiver["check"]: waiver for waiver in record.get("waived", ())}
+    width = max(len(name) for name in checks)
+    lines = ["CHECKS:"]
+    for name, state in checks.items():
+        line = f"  {name.ljust(width)}  {state}"
+        waiver = reasons.get(name)
+        if state == "waived" and waiver is not None:
+            where = "" if waiver["origin"] == "command line" else f" (at {waiver['origin']})"
+            line += f"{where}: {waiver['reason']}"
+        lines.append(line)
+    return lines
 
 
 def _facts(record: dict[str, Any]) -> list[str]:
     kind = record["kind"]
     if kind in ("preflight", "postflight"):
-        heads = record["database"]["heads"]
         facts = [
+            f"stage: {record['stage']}",
             f"code_sha: {record['code_sha'] or '<none>'}",
-            f"alembic current: {','.join(heads) or '<none>' if heads is not None else '<unreachable>'}",
+            f"alembic current: {_current(record['database'])}",
             f"target heads: {','.join(record['target_heads']) or '<none>'}",
         ]
         facts += [
@@ -62,6 +83,14 @@ def _facts(record: dict[str, Any]) -> list[str]:
             f"recommendation: {record['recommendation']}",
         ]
     return []
+
+
+def _current(database: dict[str, Any] | None) -> str:
+    if database is None or not database["reachable"]:
+        return "<unreachable>"
+    if database.get("version_table_malformed"):
+        return "<malformed version table>"
+    return ",".join(database["heads"]) or "<none>"
 
 
 def fleet_table(instances: list[dict[str, Any]]) -> list[str]:

@@ -51,17 +51,8 @@ class RestorePoint:
         """What was checked (for the record) and the findings."""
         if self.command is not None:
             return _check_command(self.command)
-        if self.file is not None:
-            return _check_file(self.file, self.max_age_seconds)
-        return {"method": "none"}, [
-            finding(
-                "upgrade.E004",
-                "restore_point",
-                "<none>",
-                "No restore point was given to check.",
-                "Pass --backup-command CMD or --backup-file DUMP.",
-            )
-        ]
+        assert self.file is not None, "a restore point is a command or a file"
+        return _check_file(self.file, self.max_age_seconds)
 
 
 def _check_command(command: str) -> tuple[dict[str, Any], list[GuardFinding]]:

@@ -19,7 +19,7 @@ from classifier.guard.findings import GuardFinding
 from classifier.surfaces.migrations.graph import RevisionGraph
 from classifier.upgrade import database as db
 from classifier.upgrade.catalogue import exit_status, finding
-from classifier.upgrade.records import SCHEMA_VERSION, findings_block, now
+from classifier.upgrade.records import UPGRADE_RECORD_VERSION, findings_block, now
 from classifier.upgrade.revisions import CommitFiles, migration_trees, read_graph
 
 
@@ -97,7 +97,7 @@ def check_rollback(request: RollbackRequest) -> dict[str, Any]:
         message = f"{request.to} ends at {db.joined(frozenset(old.heads()))}, but {where} is at {db.joined(heads)}; its startup guard would refuse."
         findings.append(finding("upgrade.E041", request.to, db.joined(frozenset(old.heads())), message))
     return {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": UPGRADE_RECORD_VERSION,
         "kind": "rollback-check",
         "created_at": now(),
         "to": {"ref": request.to, "commit": old_sha, "heads": sorted(old.heads())},

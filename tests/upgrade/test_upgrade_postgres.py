@@ -31,7 +31,7 @@ from classifier.guard import (
 from classifier.upgrade.records import schema
 
 from .conftest import PrivateDatabase
-from .support import CODE_SHA, AlembicProject, ids, run_cli, serving
+from .support import CODE_SHA, AlembicProject, ids, run_cli, serving, waive_others
 
 pytestmark = pytest.mark.postgres
 
@@ -116,7 +116,7 @@ def postflight(
     record = tmp_path / "postflight.json"
     status, out, _ = run_cli(
         capsys, "migrations", "postflight", "--database-url", db.url, "--preflight", str(tmp_path / "preflight.json"),
-        "--out", str(record), *extra,
+        "--out", str(record), *extra, *waive_others(extra),
     )  # fmt: skip
     return status, json.loads(record.read_text()), out
 
@@ -140,13 +140,15 @@ def test_upgrade_additive_migration_passes_end_to_end(capsys, project, migrated,
         health_url = ready_url.replace("/ready", "/health")
         status, after, out = postflight(
             capsys, migrated, tmp_path, "--health-url", health_url, "--ready-url", ready_url, "--startup-event",
-            "--verify-command", "true",
+            "--verify-command", "true", "--gate-command", "true",
         )  # fmt: skip
     assert (status, ids(after)) == (0, [])
+    assert after["waived"] == [] and set(after["checks"].values()) == {"passed"}
     assert after["health"] == {"url": health_url, "http_status": 200}
     assert after["startup_event"]["code_sha"] == CODE_SHA
     assert after["readiness"]["state"] == "ready" and after["readiness"]["code_sha"] == CODE_SHA
-    assert after["verification"] == {"command": "true", "exit_status": 0}
+    assert (after["verification"]["command"], after["verification"]["exit_status"]) == ("true", 0)
+    assert (after["gate"]["command"], after["gate"]["exit_status"]) == ("true", 0)
     jsonschema.validate(after, schema("upgrade-record.schema.json"))
     assert out.splitlines()[-1] == "Postflight identified 0 issues; passed."
 
@@ -186,9 +188,9 @@ def test_upgrade_preflight_names_every_failed_check(capsys, project, migrated, t
         capsys, project, migrated, tmp_path, "--append-only-table", "missing_table", "--backup-file", str(stale)
     )
     assert status == 1
-    assert ids(record) == ["upgrade.E001", "upgrade.E005", "upgrade.E004"]
+    assert ids(record) == ["upgrade.E001", "upgrade.E004", "upgrade.E005"]
     assert (
-        record["findings"][2]["message"]
+        record["findings"][1]["message"]
         == "The restore point is unusable: it is not a pg_dump output or a SQLite database."
     )
 
