@@ -16,7 +16,7 @@ from typing import Any
 
 from classifier.guard.findings import GuardFinding
 from classifier.upgrade import database as db
-from classifier.upgrade.backup import RestorePoint
+from classifier.upgrade.backup import RestorePoint, restore_target
 from classifier.upgrade.catalogue import exit_status, finding
 from classifier.upgrade.digests import TableDigest, capture
 from classifier.upgrade.identity import confirm_code_sha
@@ -126,6 +126,7 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
             results["database"].append(odd)
         elif scripts.error is None:
             results["scripts"].extend(_upgradable(state.heads, scripts))
+        target = None
         if state.reachable:
             with engine.connect() as connection:
                 for name in request.append_only_tables:
@@ -134,11 +135,14 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
                         tables.append(digest)
                     else:
                         results["history"].append(digest)
+                heads = state.heads if state.stamped and odd is None else None
+                sizes = [(table.name, len(table.rows)) for table in tables]
+                target = restore_target(connection, request.version_table, heads, sizes)
     finally:
         engine.dispose()
     restore_record: dict[str, Any] = {"method": "none"}
     if request.restore_point is not None:
-        restore_record, results["restore-point"] = request.restore_point.check()
+        restore_record, results["restore-point"] = request.restore_point.check(target)
     staging: dict[str, Any] | None = None
     if request.staging is not None:
         staging, results["staging"] = confirm_staging(request.staging, code_sha)

@@ -191,7 +191,7 @@ def test_upgrade_preflight_names_every_failed_check(capsys, project, migrated, t
     assert ids(record) == ["upgrade.E001", "upgrade.E004", "upgrade.E005"]
     assert (
         record["findings"][1]["message"]
-        == "The restore point is unusable: it is not a pg_dump output or a SQLite database."
+        == "The restore point is unusable: it is not a pg_dump output (custom, tar, directory or plain) or a SQLite database."
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,10 +110,9 @@ def test_preflight_code_sha_must_be_the_checked_out_commit(capsys, project, make
 def test_preflight_unreachable_database_and_old_restore_point(capsys, project, tmp_path, monkeypatch):
     monkeypatch.setenv("VERSION_HASH", CODE_SHA)
     project.add("r1", None)
-    dump = tmp_path / "old.dump"
-    dump.write_bytes(b"PGDMP\x01")
-    import os
-
+    dump = tmp_path / "old.db"
+    with closing(sqlite3.connect(dump)) as backup:
+        backup.execute("CREATE TABLE t (x)")
     os.utime(dump, (0, 0))
     status, out, _ = run_cli(
         capsys, "migrations", "preflight", "--database-url", "postgresql+psycopg://u:secret@127.0.0.1:9/x",
@@ -121,6 +123,7 @@ def test_preflight_unreachable_database_and_old_restore_point(capsys, project, t
     assert (status, ids(record)) == (1, ["upgrade.E002", "upgrade.E004"])
     assert "secret" not in out
     assert record["findings"][1]["message"].endswith("more than the 7200s allowed.")
+    assert record["restore_point"]["compared"] is False  # nothing to compare it with
 
 
 @pytest.mark.parametrize(
