@@ -100,6 +100,14 @@ def _add_preflight(commands: "argparse._SubParsersAction[argparse.ArgumentParser
         help="[schema.]table whose history must survive (repeatable; default: upgrade.append_only_tables)",
     )
     pre.add_argument(
+        "--timestamp-column",
+        metavar="TABLE=COLUMN",
+        action="append",
+        default=[],
+        help="the column saying when a row of an append-only table was written (repeatable; "
+        "default: upgrade.timestamp_columns)",
+    )
+    pre.add_argument(
         "--repo",
         metavar="DIR",
         type=Path,
@@ -196,8 +204,25 @@ def _run_preflight(args: argparse.Namespace) -> int:
         args.stage,
         parse_waivers(args.waive, REQUIREMENTS, args.stage),
         staging,
+        {**config.timestamp_columns, **_pairs(args.timestamp_column, "--timestamp-column")},
+        config.unordered_key_tables,
     )
     return finish(run_preflight(request), args)
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    """``TABLE=COLUMN`` values as a mapping.
+
+    Raises:
+        UsageError: a value is not ``TABLE=COLUMN``.
+    """
+    pairs = {}
+    for value in values:
+        table, separator, column = (part.strip() for part in value.partition("="))
+        if not separator or not table or not column:
+            raise UsageError(f"{option} {value!r} is not TABLE=COLUMN", hint=f"e.g. {option} ledger=created_at")
+        pairs[table] = column
+    return pairs
 
 
 def _passed_preflight(path: Path) -> dict[str, Any]:

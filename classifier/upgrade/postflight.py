@@ -6,7 +6,8 @@ startup guards passed, the target ``code_sha`` and a fresh ``app.startup``
 event carrying the release artifact (``E012``, exit 12); the verification
 sample passes (``E013``, exit 13); no historical row of an append-only table
 was changed or deleted (``E014``, exit 14); the test-suite gate passes
-(``E015``, exit 15); no row was backfilled behind history (``E016``, exit 16).
+(``E015``, exit 15); no row was added behind history, before the newest key
+or timestamp preflight saw (``E016``, exit 16).
 A required check that was not given fails as not verified (``E050``–``E054``,
 exit 17) unless waived. Every check runs and every failure is listed; the exit
 status names the first abort condition.
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.guard.findings import GuardFinding
 from classifier.upgrade import database as db
+from classifier.upgrade.backfill import judge_added
 from classifier.upgrade.catalogue import exit_status, finding
 from classifier.upgrade.commands import run_check_command
 from classifier.upgrade.digests import TableDigest, verify
@@ -36,7 +38,11 @@ from classifier.upgrade.required import (
 )
 from classifier.upgrade.service import check_health, check_startup_event
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 VERIFY_TIMEOUT_SECONDS = 1800
+NOT_COMPARED = {"added_rows": None, "first_added_key": None, "last_added_key": None, "backfilled_rows": None}
 GATE_TIMEOUT_SECONDS = 3 * 3600
 
 REQUIREMENTS = (
@@ -143,7 +149,7 @@ def _database_checks(request: PostflightRequest, tables: list[TableDigest], run:
             return
         run.results["heads"].extend(_heads(state, target, request.version_table))
         with engine.connect() as connection:
-            run.results["history"] = [f for f in (verify(connection, table) for table in tables) if f is not None]
+            run.results["history"] = _history(connection, tables, run)
             if request.startup_events:
                 run.seen["startup_event"], run.results["startup-event"] = check_startup_event(
                     connection,
@@ -154,6 +160,25 @@ def _database_checks(request: PostflightRequest, tables: list[TableDigest], run:
                 )
     finally:
         engine.dispose()
+
+
+def _history(connection: Connection, tables: list[TableDigest], run: _Run) -> list[GuardFinding]:
+    """E014 for rewritten rows and E016 for backfilled ones; the added rows of each table for the record."""
+    findings: list[GuardFinding] = []
+    summaries = []
+    for table in tables:
+        verdict = verify(connection, table)
+        if verdict.rewritten is not None:
+            findings.append(verdict.rewritten)
+        summary: dict[str, Any] = {"table": table.name, "historical_rows": len(table.rows), **NOT_COMPARED}
+        if verdict.added is not None:
+            added, backfilled = judge_added(table, verdict.added)
+            summary.update(added.to_dict())
+            if backfilled is not None:
+                findings.append(backfilled)
+        summaries.append(summary)
+    run.seen["append_only_tables"] = summaries
+    return findings
 
 
 def _service_checks(request: PostflightRequest, run: _Run) -> None:
@@ -186,7 +211,18 @@ def _carried_waivers(preflight: dict[str, Any]) -> list[dict[str, Any]]:
 def run_postflight(request: PostflightRequest) -> dict[str, Any]:
     """Run every post-migration check and return the record."""
     tables = [TableDigest.from_dict(table) for table in request.preflight["append_only_tables"]]
-    run = _Run({}, {"health": None, "readiness": None, "startup_event": None, "verification": None, "gate": None})
+    untouched = [{"table": t.name, "historical_rows": len(t.rows), **NOT_COMPARED} for t in tables]
+    run = _Run(
+        {},
+        {
+            "health": None,
+            "readiness": None,
+            "startup_event": None,
+            "verification": None,
+            "gate": None,
+            "append_only_tables": untouched,
+        },
+    )
     _database_checks(request, tables, run)
     _service_checks(request, run)
     given = {
@@ -208,7 +244,6 @@ def run_postflight(request: PostflightRequest) -> dict[str, Any]:
         "stage": request.stage,
         "code_sha": request.preflight["code_sha"],
         **run.seen,
-        "append_only_tables": [{"table": t.name, "historical_rows": len(t.rows)} for t in tables],
         "checks": states,
         "waived": [*_carried_waivers(request.preflight), *waivers_block(request.waivers)],
         **findings_block(findings, exit_status(findings)),

@@ -45,6 +45,8 @@ class PreflightRequest:
         stage: ``staging`` or ``production``.
         waivers: Required checks set aside, with reasons.
         staging: The staging postflight record (production), ``None``: not given.
+        timestamp_columns: Table -> the column saying when a row was written.
+        unordered_key_tables: Tables whose keys do not grow with time.
     """
 
     database_url: str
@@ -57,6 +59,8 @@ class PreflightRequest:
     stage: str = "staging"
     waivers: tuple[Waiver, ...] = ()
     staging: StagingRecord | None = None
+    timestamp_columns: Mapping[str, str] = field(default_factory=dict)
+    unordered_key_tables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +134,12 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
         if state.reachable:
             with engine.connect() as connection:
                 for name in request.append_only_tables:
-                    digest = capture(connection, name)
+                    digest = capture(
+                        connection,
+                        name,
+                        request.timestamp_columns.get(name),
+                        name not in request.unordered_key_tables,
+                    )
                     if isinstance(digest, TableDigest):
                         tables.append(digest)
                     else:
