@@ -166,6 +166,13 @@ def _add_rollback(commands: "argparse._SubParsersAction[argparse.ArgumentParser]
     back.add_argument("--repo", metavar="DIR", type=Path, default=Path("."), help="the repository (default: .)")
     back.add_argument("--current", metavar="REF", default="HEAD", help="the running app revision (default HEAD)")
     back.add_argument("--tree", metavar="PATH", help="the versions folder (default: from alembic.ini)")
+    back.add_argument(
+        "--write-window",
+        metavar="FILE",
+        type=Path,
+        help="when REF fits through expand-only revisions, write the additive window its guard reads "
+        "(ALEMBIC_ADDITIVE_WINDOW)",
+    )
     config_option(back)
     common_options(back, _run_rollback)
 
@@ -278,7 +285,16 @@ def _run_postflight(args: argparse.Namespace) -> int:
 def _run_rollback(args: argparse.Namespace) -> int:
     from classifier.upgrade.rollback import RollbackRequest, check_rollback
 
+    from classifier.upgrade.records import write_record
+
     config = upgrade_config(args)
     url = args.database_url or os.environ.get("DATABASE_URL")
-    request = RollbackRequest(args.to, args.repo, url, args.current, args.tree, version_table(args, config))
-    return finish(check_rollback(request), args)
+    request = RollbackRequest(
+        args.to, args.repo, url, args.current, args.tree, version_table(args, config), config.dialect
+    )
+    record, window = check_rollback(request)
+    record["window_file"] = None
+    if args.write_window is not None and window is not None:
+        write_record(window, args.write_window)
+        record["window_file"] = str(args.write_window)
+    return finish(record, args)

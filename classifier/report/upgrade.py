@@ -80,9 +80,22 @@ def _facts(record: dict[str, Any]) -> list[str]:
         return [
             f"current heads ({record['current']['source']}): {','.join(record['current']['heads']) or '<none>'}",
             f"{record['to']['ref']} ({record['to']['commit'][:12]}) ends at: {','.join(record['to']['heads']) or '<none>'}",
+            f"compatibility: {record['compatibility']}",
+            *revision_lines(record["window"]),
+            *([f"additive window written to: {record['window_file']}"] if record.get("window_file") else []),
             f"recommendation: {record['recommendation']}",
         ]
     return []
+
+
+def revision_lines(revisions: list[dict[str, Any]]) -> list[str]:
+    """One line per revision read statically: what it does, or why it fails the question asked."""
+    lines = []
+    for item in revisions:
+        said = "; ".join(item["problems"]) if item["problems"] else ", ".join(item["operations"]) or "no operation"
+        mark = "refused" if item["problems"] else "ok"
+        lines.append(f"  {item['revision']} [{mark}]: {said}")
+    return lines
 
 
 def _current(database: dict[str, Any] | None) -> str:

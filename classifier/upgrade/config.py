@@ -37,6 +37,7 @@ class UpgradeConfig:
         gate_command: The repository's full test-suite gate.
         backup_command: The managed-backup check.
         backup_max_age: The longest a restore-point file may be old (``24h``).
+        dialect: The SQL dialect of raw SQL in revisions (``[tool.classifier.migrations]``).
         origin: Where the settings came from, for messages.
     """
 
@@ -51,6 +52,7 @@ class UpgradeConfig:
     gate_command: str | None = None
     backup_command: str | None = None
     backup_max_age: str | None = None
+    dialect: str = "postgresql"
     origin: str = "defaults"
 
     @classmethod
@@ -85,5 +87,6 @@ class UpgradeConfig:
             gate_command=upgrade.get("gate_command"),
             backup_command=upgrade.get("backup_command"),
             backup_max_age=upgrade.get("backup_max_age"),
+            dialect=migrations.get("dialect", "postgresql"),
             origin=origin,
         )
