@@ -77,6 +77,7 @@ def _add_upgrade_checks(commands: "argparse._SubParsersAction[argparse.ArgumentP
     _add_preflight(commands)
     _add_postflight(commands)
     _add_rollback(commands)
+    _add_downgrade(commands)
 
 
 def _add_preflight(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -113,6 +114,12 @@ def _add_preflight(commands: "argparse._SubParsersAction[argparse.ArgumentParser
         type=Path,
         default=Path("."),
         help="checkout whose HEAD must be the code_sha (when a git repository), and where the configuration is",
+    )
+    pre.add_argument(
+        "--downgrade-plan",
+        metavar="FILE",
+        type=Path,
+        help="this preflight precedes a database downgrade: the plan downgrade-check wrote (it must have passed)",
     )
     pre.add_argument(
         "--require-staging",
@@ -177,6 +184,70 @@ def _add_rollback(commands: "argparse._SubParsersAction[argparse.ArgumentParser]
     common_options(back, _run_rollback)
 
 
+def _add_downgrade(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    down = commands.add_parser(
+        "downgrade-check",
+        help="may the database be downgraded to REV? reads every downgrade() to undo; prints the plan",
+    )
+    down.add_argument("--to", metavar="REV", required=True, help="the revision to downgrade to (or base)")
+    down.add_argument(
+        "--baseline",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="the `outcomes record` of the release now running; postflight compares against it",
+    )
+    down.add_argument(
+        "--path", metavar="DIR", type=Path, default=Path("."), help="where the baseline's verifier is imported from"
+    )
+    database_options(down)
+    down.add_argument("--repo", metavar="DIR", type=Path, default=Path("."), help="the repository (default: .)")
+    down.add_argument("--current", metavar="REF", default="HEAD", help="the commit holding the revisions to undo")
+    down.add_argument("--tree", metavar="PATH", help="the versions folder (default: from alembic.ini)")
+    config_option(down)
+    common_options(down, _run_downgrade)
+
+
+def _run_downgrade(args: argparse.Namespace) -> int:
+    from classifier.upgrade.downgrade import Baseline, DowngradeRequest, check_downgrade
+    from classifier.upgrade.records import read_record
+
+    config = upgrade_config(args)
+    baseline = Baseline(
+        args.baseline, read_record(args.baseline, "outcomes.schema.json", "--baseline"), args.path.resolve()
+    )
+    url = args.database_url or os.environ.get("DATABASE_URL")
+    request = DowngradeRequest(
+        args.to,
+        args.repo,
+        baseline,
+        url,
+        args.current,
+        args.tree,
+        version_table(args, config),
+        config.history_tables,
+        config.dialect,
+    )
+    return finish(check_downgrade(request), args)
+
+
+def _earlier_record(path: Path, option: str, kind: str, why: str) -> dict[str, Any]:
+    """A record an earlier step wrote, of ``kind``, that passed.
+
+    Raises:
+        UsageError: it cannot be read, is another kind, or failed.
+    """
+    from classifier.upgrade.records import read_record
+
+    record = read_record(path, "upgrade-record.schema.json", option)
+    if record["kind"] != kind:
+        raise UsageError(f"{option} {path}: a {record['kind']} record, not a {kind} one", hint=f"pass the file {kind} wrote")
+    if record["status"] != "passed":
+        failed = ", ".join(sorted({f["id"] for f in record["findings"]}))
+        raise UsageError(f"{option} {path}: {kind} failed ({failed}); {why}", hint=f"fix what {kind} named first")
+    return record
+
+
 def _run_preflight(args: argparse.Namespace) -> int:
     from classifier.upgrade.backup import RestorePoint, parse_age
     from classifier.upgrade.preflight import REQUIREMENTS, PreflightRequest, StagingRecord, run_preflight
@@ -200,6 +271,10 @@ def _run_preflight(args: argparse.Namespace) -> int:
             raise UsageError("--require-staging is for --stage production", hint="add --stage production")
         record = read_record(args.require_staging, "upgrade-record.schema.json", "--require-staging")
         staging = StagingRecord(str(args.require_staging), record)
+    plan = None
+    if args.downgrade_plan is not None:
+        why = "the downgrade is not approved"
+        plan = StagingRecord(str(args.downgrade_plan), _earlier_record(args.downgrade_plan, "--downgrade-plan", "downgrade-check", why))
     request = PreflightRequest(
         database_url(args),
         script_location,
@@ -213,6 +288,7 @@ def _run_preflight(args: argparse.Namespace) -> int:
         staging,
         {**config.timestamp_columns, **_pairs(args.timestamp_column, "--timestamp-column")},
         config.unordered_key_tables,
+        plan,
     )
     return finish(run_preflight(request), args)
 
@@ -260,6 +336,11 @@ def _run_postflight(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--preflight {args.preflight}: a {preflight['stage']} preflight, but this is --stage {args.stage}",
             hint="run postflight at the stage preflight ran at",
+        )
+    if preflight.get("downgrade") and (args.verify_command or any(w.startswith("verification=") for w in args.waive)):
+        raise UsageError(
+            "--verify-command and --waive verification do not apply after a downgrade",
+            hint="postflight compares the outcomes against the downgrade plan's baseline itself",
         )
     startup_events = args.startup_event
     if startup_events == "" or (startup_events is None and config.startup_events):

@@ -15,6 +15,7 @@ TITLES = {
     "fleet": "Fleet check",
     "outcomes": "Verification outcomes",
     "rollback-check": "Rollback check",
+    "downgrade-check": "Downgrade check",
 }
 
 
@@ -56,7 +57,7 @@ def check_table(record: dict[str, Any]) -> list[str]:
 def _facts(record: dict[str, Any]) -> list[str]:
     kind = record["kind"]
     if kind in ("preflight", "postflight"):
-        facts = [
+        facts: list[str] = [
             f"stage: {record['stage']}",
             f"code_sha: {record['code_sha'] or '<none>'}",
             f"alembic current: {_current(record['database'])}",
@@ -85,7 +86,27 @@ def _facts(record: dict[str, Any]) -> list[str]:
             *([f"additive window written to: {record['window_file']}"] if record.get("window_file") else []),
             f"recommendation: {record['recommendation']}",
         ]
+    if kind == "downgrade-check":
+        return [
+            f"current heads ({record['current']['source']}): {','.join(record['current']['heads']) or '<none>'}",
+            f"downgrade to: {record['to']} (leaves {','.join(record['target_heads']) or '<none>'})",
+            "revisions to undo, newest first:",
+            *revision_lines(record["undo"]),
+            f"tables touched: {', '.join(record['tables']) or '<none>'}",
+            f"baseline: {record['baseline']['record']} ({record['baseline']['artifacts']} artifacts)",
+            *(_plan(record) if record["status"] == "passed" else []),
+        ]
     return []
+
+
+def _plan(record: dict[str, Any]) -> list[str]:
+    return [
+        "PLAN:",
+        "  1. preflight with the release to deploy: classify migrations preflight --downgrade-plan PLAN.json …",
+        f"  2. from a checkout of {record['current']['commit'][:12]}: {record['command']}",
+        "  3. deploy the release, then: classify migrations postflight --preflight PREFLIGHT.json … "
+        "(its verification compares against the baseline)",
+    ]
 
 
 def revision_lines(revisions: list[dict[str, Any]]) -> list[str]:

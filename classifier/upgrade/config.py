@@ -29,7 +29,7 @@ class UpgradeConfig:
         unordered_key_tables: Tables whose keys do not grow with time (random
             UUIDs, composite keys); their added rows are judged by timestamp only.
         history_tables: Append-only and key-binding tables a downgrade may not touch
-            (lower case, as the migrations surface names them).
+            (bare names in lower case, as revisions name them).
         script_location: The release's Alembic directory or ``alembic.ini``.
         version_table: Alembic's version table.
         startup_events: ``[schema.]table`` of the ``app.startup`` events.
@@ -79,7 +79,7 @@ class UpgradeConfig:
             append_only_tables=tables,
             timestamp_columns=timestamps,
             unordered_key_tables=unordered,
-            history_tables=frozenset(name.lower() for name in (*protected, *tables)),
+            history_tables=frozenset(name.rpartition(".")[2].lower() for name in (*protected, *tables)),
             script_location=upgrade.get("script_location"),
             version_table=upgrade.get("version_table"),
             startup_events=upgrade.get("startup_events"),

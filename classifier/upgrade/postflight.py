@@ -25,6 +25,7 @@ from classifier.upgrade.backfill import judge_added
 from classifier.upgrade.catalogue import exit_status, finding
 from classifier.upgrade.commands import run_check_command
 from classifier.upgrade.digests import TableDigest, verify
+from classifier.upgrade.downgrade import verify_command
 from classifier.upgrade.probe import READY, ProbeReading, read_ready
 from classifier.upgrade.records import UPGRADE_RECORD_VERSION, findings_block, now
 from classifier.upgrade.required import (
@@ -181,6 +182,12 @@ def _history(connection: Connection, tables: list[TableDigest], run: _Run) -> li
     return findings
 
 
+def _verify_command(request: PostflightRequest) -> str | None:
+    """The verification to run: a downgrade's own comparison against its baseline, else the one given."""
+    plan = request.preflight.get("downgrade")
+    return verify_command(plan["baseline"]) if plan else request.verify_command
+
+
 def _service_checks(request: PostflightRequest, run: _Run) -> None:
     if request.health_url:
         run.seen["health"], run.results["health"] = check_health(request.health_url, request.timeout)
@@ -188,9 +195,10 @@ def _service_checks(request: PostflightRequest, run: _Run) -> None:
         reading = read_ready(request.ready_url, request.timeout)
         run.seen["readiness"] = reading.to_dict()
         run.results["readiness"] = check_readiness(reading, request.preflight["code_sha"])
-    if request.verify_command:
+    command = _verify_command(request)
+    if command:
         run.seen["verification"], run.results["verification"] = run_check_command(
-            request.verify_command, "upgrade.E013", "verify_command", "The verification sample", VERIFY_TIMEOUT_SECONDS
+            command, "upgrade.E013", "verify_command", "The verification sample", VERIFY_TIMEOUT_SECONDS
         )
     if request.gate_command:
         run.seen["gate"], run.results["gate"] = run_check_command(
@@ -229,7 +237,7 @@ def run_postflight(request: PostflightRequest) -> dict[str, Any]:
         "health": bool(request.health_url),
         "readiness": bool(request.ready_url),
         "startup-event": bool(request.startup_events),
-        "verification": bool(request.verify_command),
+        "verification": bool(_verify_command(request)),
         "gate": bool(request.gate_command),
     }
     states, missing = settle(REQUIREMENTS, request.stage, given, request.waivers, run.results)

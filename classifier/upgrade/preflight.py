@@ -47,6 +47,7 @@ class PreflightRequest:
         staging: The staging postflight record (production), ``None``: not given.
         timestamp_columns: Table -> the column saying when a row was written.
         unordered_key_tables: Tables whose keys do not grow with time.
+        downgrade: The passed downgrade-check plan, when this preflight precedes a downgrade.
     """
 
     database_url: str
@@ -61,11 +62,12 @@ class PreflightRequest:
     staging: StagingRecord | None = None
     timestamp_columns: Mapping[str, str] = field(default_factory=dict)
     unordered_key_tables: frozenset[str] = frozenset()
+    downgrade: StagingRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StagingRecord:
-    """The staging postflight record production preflight is tied to (already schema-valid)."""
+    """A record an earlier step wrote (already schema-valid): staging's postflight, or a downgrade plan."""
 
     path: str
     record: dict[str, Any]
@@ -112,6 +114,29 @@ def _upgradable(current: frozenset[str], scripts: db.ScriptHeads) -> list[GuardF
     return [finding("upgrade.E006", "alembic current", db.joined(current), message)]
 
 
+def _plan_fits(current: frozenset[str], scripts: db.ScriptHeads, plan: dict[str, Any]) -> list[GuardFinding]:
+    """Before a downgrade: the database is where the plan starts, the target scripts end where it leads."""
+    findings = []
+    start, target = frozenset(plan["current"]["heads"]), frozenset(plan["target_heads"])
+    if current != start:
+        message = f"The database is at {db.joined(current)}, but the downgrade plan undoes from {db.joined(start)}."
+        findings.append(finding("upgrade.E006", "alembic current", db.joined(current), message))
+    if scripts.heads != target:
+        message = (
+            f"The target scripts end at {db.joined(scripts.heads)}, "
+            f"but the downgrade plan leaves the database at {db.joined(target)}."
+        )
+        findings.append(finding("upgrade.E006", "script_location", db.joined(scripts.heads), message))
+    return findings
+
+
+def _downgrade_block(plan: StagingRecord | None) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    record = plan.record
+    return {"record": plan.path, "to": record["to"], "target_heads": record["target_heads"], "baseline": record["baseline"]}
+
+
 def run_preflight(request: PreflightRequest) -> dict[str, Any]:
     """Run every pre-migration check and return the record (see ``schemas/upgrade-record.schema.json``)."""
     results: dict[str, list[GuardFinding]] = {"scripts": [], "database": [], "history": []}
@@ -128,6 +153,8 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
             results["database"].append(db.unreachable("upgrade.E002", engine, state))
         elif odd is not None:
             results["database"].append(odd)
+        elif scripts.error is None and request.downgrade is not None:
+            results["scripts"].extend(_plan_fits(state.heads, scripts, request.downgrade.record))
         elif scripts.error is None:
             results["scripts"].extend(_upgradable(state.heads, scripts))
         target = None
@@ -173,7 +200,8 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
         "code_sha": code_sha,
         "script_location": request.script_location,
         "database": db.database_block(engine, state),
-        "target_heads": sorted(scripts.heads),
+        "target_heads": sorted(request.downgrade.record["target_heads"] if request.downgrade else scripts.heads),
+        "downgrade": _downgrade_block(request.downgrade),
         "restore_point": restore_record,
         "staging": staging,
         "append_only_tables": [table.to_dict() for table in tables],

@@ -16,7 +16,7 @@ def preflight_record(rows: list[list]) -> dict:
     return {
         "schema_version": 2, "kind": "preflight", "created_at": "2026-01-01T00:00:00+00:00", "status": "passed",
         "exit_status": 0, "findings": [], "code_sha": "abc1234", "script_location": "migrations", "stage": "staging",
-        "checks": {"history": "passed"}, "waived": [], "staging": None,
+        "checks": {"history": "passed"}, "waived": [], "staging": None, "downgrade": None,
         "database": {"url": "sqlite://", "reachable": True, "heads": ["r1"], "version_table_malformed": None},
         "target_heads": ["r2"],
         "restore_point": {"method": "command", "command": "true", "exit_status": 0},
