@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-
 from typing import Any
 
 from classifier.commands.records import (
@@ -250,7 +249,12 @@ def _earlier_record(path: Path, option: str, kind: str, why: str) -> dict[str, A
 
 def _run_preflight(args: argparse.Namespace) -> int:
     from classifier.upgrade.backup import RestorePoint, parse_age
-    from classifier.upgrade.preflight import REQUIREMENTS, PreflightRequest, StagingRecord, run_preflight
+    from classifier.upgrade.preflight import (
+        REQUIREMENTS,
+        PreflightRequest,
+        StagingRecord,
+        run_preflight,
+    )
     from classifier.upgrade.records import read_record
     from classifier.upgrade.required import parse_waivers
 
@@ -327,7 +331,11 @@ def _passed_preflight(path: Path) -> dict[str, Any]:
 
 
 def _run_postflight(args: argparse.Namespace) -> int:
-    from classifier.upgrade.postflight import REQUIREMENTS, PostflightRequest, run_postflight
+    from classifier.upgrade.postflight import (
+        REQUIREMENTS,
+        PostflightRequest,
+        run_postflight,
+    )
     from classifier.upgrade.required import parse_waivers
 
     config = upgrade_config(args)
@@ -364,9 +372,8 @@ def _run_postflight(args: argparse.Namespace) -> int:
 
 
 def _run_rollback(args: argparse.Namespace) -> int:
-    from classifier.upgrade.rollback import RollbackRequest, check_rollback
-
     from classifier.upgrade.records import write_record
+    from classifier.upgrade.rollback import RollbackRequest, check_rollback
 
     config = upgrade_config(args)
     url = args.database_url or os.environ.get("DATABASE_URL")

@@ -104,8 +104,10 @@ def _plan(record: dict[str, Any]) -> list[str]:
         "PLAN:",
         "  1. preflight with the release to deploy: classify migrations preflight --downgrade-plan PLAN.json …",
         f"  2. from a checkout of {record['current']['commit'][:12]}: {record['command']}",
-        "  3. deploy the release, then: classify migrations postflight --preflight PREFLIGHT.json … "
-        "(its verification compares against the baseline)",
+        (
+            "  3. deploy the release, then: classify migrations postflight --preflight PREFLIGHT.json … "
+            "(its verification compares against the baseline)"
+        ),
     ]
 
 

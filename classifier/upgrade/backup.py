@@ -23,7 +23,14 @@ from classifier.errors import UsageError
 from classifier.guard.findings import GuardFinding
 from classifier.upgrade.catalogue import finding
 from classifier.upgrade.commands import run_check_command
-from classifier.upgrade.dumps import PLAIN, POSTGRES_FORMATS, SQLITE, DumpReading, Name, read_dump
+from classifier.upgrade.dumps import (
+    PLAIN,
+    POSTGRES_FORMATS,
+    SQLITE,
+    DumpReading,
+    Name,
+    read_dump,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection

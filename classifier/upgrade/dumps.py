@@ -84,7 +84,7 @@ def detect_format(path: Path) -> str | None:
         return SQLITE
     if head.startswith(b"toc.dat\x00") and len(head) == 512:
         return TAR
-    if head.startswith(_PLAIN_HEADER) or head.startswith(_GZIP_MAGIC):
+    if head.startswith((_PLAIN_HEADER, _GZIP_MAGIC)):
         return PLAIN
     return None
 

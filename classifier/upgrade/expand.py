@@ -32,7 +32,13 @@ from classifier.surfaces.migrations.classify import (
     classify_revision,
 )
 from classifier.surfaces.migrations.graph import RevisionGraph
-from classifier.surfaces.migrations.model import DOWNGRADE, UPGRADE, MigrationFile, Operation, SqlStatement
+from classifier.surfaces.migrations.model import (
+    DOWNGRADE,
+    UPGRADE,
+    MigrationFile,
+    Operation,
+    SqlStatement,
+)
 from classifier.upgrade.revisions import CommitFiles
 
 # Verdicts about locks and reruns: they say how a revision runs, not whether old code still fits the schema.

@@ -73,8 +73,10 @@ def test_append_only_tables_default_to_the_migrations_surface_tables(capsys, pro
         ),
         (
             "[tool.classifier.upgrade]\nappend_only_tables = ['ledger']\ntimestamp_columns = {audit = 'at'}\n",
-            "pyproject.toml [tool.classifier]: upgrade.timestamp_columns names 'audit', which is not an append-only "
-            "table; fix: list it in upgrade.append_only_tables too",
+            (
+                "pyproject.toml [tool.classifier]: upgrade.timestamp_columns names 'audit', which is not an "
+                "append-only table; fix: list it in upgrade.append_only_tables too"
+            ),
         ),
     ],
 )
@@ -133,6 +135,7 @@ def test_production_preflight_refuses_a_staging_record_of_another_release(capsys
 def test_production_preflight_refuses_a_preflight_record_as_staging_evidence(capsys, project, released):
     staging_run(capsys, project, released)
     status, record = production_preflight(capsys, project, "--require-staging", "staging-pre.json")
+    assert status == 1
     assert [f["message"] for f in record["findings"]] == [
         "The staging record cannot confirm this release: it is a staging preflight record, not a staging postflight."
     ]

@@ -195,7 +195,7 @@ def test_the_planned_downgrade_proves_the_proof_chain_unchanged(capsys, repo, pr
 
 def test_a_drifted_proof_after_the_downgrade_fails_verification(capsys, repo, procedure, tmp_path):
     db, previous = procedure
-    first = sorted((tmp_path / "corpus").rglob("*.json"))[0]
+    first = min((tmp_path / "corpus").rglob("*.json"))
     first.write_bytes(first.read_bytes().replace(b'"', b"'", 1))
     status, record = run_procedure(capsys, repo, db, previous, tmp_path)
     assert (status, ids(record)) == (13, ["upgrade.E013"])

@@ -120,7 +120,7 @@ def test_gate_failure_is_its_own_abort_condition_and_its_output_can_be_kept(caps
     gate = tmp_path / "gate.sh"
     gate.write_text("#!/bin/sh\necho '3 failed, 120 passed'\nexit 1\n")
     gate.chmod(0o755)
-    status, record, out = postflight(
+    status, record, _ = postflight(
         capsys, released, tmp_path, "--gate-command", str(gate), "--gate-log", str(tmp_path / "gate.log"),
         "--waive", "readiness=x", "--waive", "health=x", "--waive", "startup-event=x", "--waive", "verification=x",
     )  # fmt: skip
@@ -173,8 +173,10 @@ def test_postflight_refuses_a_preflight_of_another_stage(capsys, project, releas
     )  # fmt: skip
     assert (status, err) == (
         2,
-        f"classify: error: --preflight {tmp_path / 'pre.json'}: a staging preflight, but this is --stage production; "
-        "fix: run postflight at the stage preflight ran at\n",
+        (
+            f"classify: error: --preflight {tmp_path / 'pre.json'}: a staging preflight, but this is "
+            "--stage production; fix: run postflight at the stage preflight ran at\n"
+        ),
     )
 
 

@@ -217,8 +217,10 @@ def test_without_pg_restore_an_archive_cannot_be_confirmed(capsys, project, at_r
     assert (status, problems(record)) == (
         1,
         [
-            "pg_restore cannot read its table of contents: pg_restore is not installed "
-            "(install the PostgreSQL client, as new as the pg_dump that wrote it)"
+            (
+                "pg_restore cannot read its table of contents: pg_restore is not installed "
+                "(install the PostgreSQL client, as new as the pg_dump that wrote it)"
+            )
         ],
     )
 
@@ -228,7 +230,7 @@ def test_a_sqlite_file_cannot_restore_postgresql(capsys, project, at_r1, tmp_pat
     with closing(sqlite3.connect(backup)) as connection:
         connection.execute("CREATE TABLE alembic_version (version_num text)")
     status, record = preflight(capsys, project, at_r1.url, backup, tmp_path)
-    assert problems(record) == ["it is a SQLite database, but the database to migrate is PostgreSQL"]
+    assert (status, problems(record)) == (1, ["it is a SQLite database, but the database to migrate is PostgreSQL"])
 
 
 # --- SQLite ---------------------------------------------------------------------------------
@@ -278,4 +280,4 @@ def test_a_truncated_sqlite_backup_is_refused(capsys, project, sqlite_at_r1, tmp
 def test_a_pg_dump_cannot_restore_sqlite(capsys, project, sqlite_at_r1, at_r1, tmp_path):
     backup = pg_dump(at_r1, tmp_path / "app.dump", "-Fc")
     status, record = preflight(capsys, project, sqlite_at_r1, backup, tmp_path)
-    assert problems(record) == ["it is a pg_dump output, but the database to migrate is sqlite"]
+    assert (status, problems(record)) == (1, ["it is a pg_dump output, but the database to migrate is sqlite"])

@@ -201,8 +201,10 @@ def test_postflight_startup_event_must_name_the_target_after_preflight(capsys, u
     status, record = postflight(capsys, upgraded, tmp_path, "--startup-event")
     assert status == 12
     assert [f["message"] for f in record["findings"]] == [
-        "The latest app.startup event does not carry the release artifact: no expected_alembic_head, "
-        "supported_api_versions, enabled_feature_flags, signing_mode, signing_required.",
+        (
+            "The latest app.startup event does not carry the release artifact: no expected_alembic_head, "
+            "supported_api_versions, enabled_feature_flags, signing_mode, signing_required."
+        ),
         f"The latest app.startup event (2020-01-01T00:00:00+00:00) is older than preflight ({json.loads((tmp_path / 'pre.json').read_text())['created_at']}): the service was not restarted.",
         f"The latest app.startup event names code_sha {OTHER_SHA}, the target is {CODE_SHA}.",
     ]
