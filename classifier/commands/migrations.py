@@ -212,8 +212,9 @@ def _run_downgrade(args: argparse.Namespace) -> int:
     from classifier.upgrade.records import read_record
 
     config = upgrade_config(args)
+    # Absolute paths: postflight runs the comparison later, maybe from another folder.
     baseline = Baseline(
-        args.baseline, read_record(args.baseline, "outcomes.schema.json", "--baseline"), args.path.resolve()
+        args.baseline.resolve(), read_record(args.baseline, "outcomes.schema.json", "--baseline"), args.path.resolve()
     )
     url = args.database_url or os.environ.get("DATABASE_URL")
     request = DowngradeRequest(

@@ -11,6 +11,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -201,3 +202,65 @@ def test_upgrade_preflight_refuses_a_database_ahead_of_the_target(capsys, projec
     (project.root / "versions" / "r2.py").unlink()  # the operator holds the previous release's scripts
     status, record = preflight(capsys, project, migrated, tmp_path, "--backup-command", "true")
     assert (status, ids(record)) == (1, ["upgrade.E006"])
+
+
+def test_runbook_staging_then_production_on_postgresql(capsys, project, migrated, tmp_path, monkeypatch):
+    """docs/upgrade.md's staging runbook, step by step, then production preflight tied to it."""
+    from .test_outcomes import EXAMPLE, VERIFIER
+
+    project.add("r2", "r1", ADDITIVE)
+    shutil.copytree(EXAMPLE / "corpus", tmp_path / "corpus")
+    verify = (
+        f"{sys.executable} -m classifier outcomes compare --verifier {VERIFIER} --path {EXAMPLE} "
+        f"--corpus {tmp_path / 'corpus'} --baseline {tmp_path / 'outcomes.json'}"
+    )
+    (tmp_path / "pyproject.toml").write_text(f"""
+[tool.classifier.migrations]
+append_only_tables = ["ledger", "audit_log"]
+
+[tool.classifier.upgrade]
+script_location = "{project.root}"
+startup_events = "system_events"
+verify_command = "{verify}"
+gate_command = "true"
+
+[tool.classifier.guard]
+served_api_versions = ["v1"]
+script_location = "{project.root}"
+""")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ENV", "staging")
+    monkeypatch.setenv("DATABASE_URL", migrated.url)
+    monkeypatch.setenv("EXPECTED_ALEMBIC_HEAD", "r2")
+    system_events_table(sa.MetaData()).create(migrated.engine)
+    # pre-migration checks with a restore point of this database
+    dump = restore_point(migrated, tmp_path)
+    status, out, _ = run_cli(capsys, "migrations", "preflight", "--backup-file", str(dump), "--out", "pre.json")
+    assert status == 0, out
+    status, _, _ = run_cli(
+        capsys, "outcomes", "record", "--verifier", VERIFIER, "--path", str(EXAMPLE),
+        "--corpus", str(tmp_path / "corpus"), "--out", str(tmp_path / "outcomes.json"),
+    )  # fmt: skip
+    assert status == 0
+    project.upgrade(migrated.url)  # alembic upgrade head
+    status, out, _ = run_cli(capsys, "guard", "check", "--database-url", migrated.url)
+    assert status == 0, out
+    record_startup(migrated.engine, ReleaseArtifact.from_env({**RELEASE_ENV, "EXPECTED_ALEMBIC_HEAD": "r2"}))
+    with guard_probes(project, migrated) as ready_url:
+        status, out, _ = run_cli(
+            capsys, "migrations", "postflight", "--preflight", "pre.json", "--ready-url", ready_url,
+            "--health-url", ready_url.replace("/ready", "/health"), "--out", "staging-post.json",
+        )  # fmt: skip
+        assert status == 0, out
+        assert run_cli(capsys, "fleet", "check", ready_url, "--expect-code-sha", CODE_SHA)[0] == 0
+    staging = json.loads((tmp_path / "staging-post.json").read_text())
+    assert set(staging["checks"].values()) == {"passed"} and staging["waived"] == []
+    assert staging["verification"]["exit_status"] == 0 and staging["gate"]["exit_status"] == 0
+    # production: the staging record of this release, a fresh restore point
+    monkeypatch.setenv("ENV", "prod")
+    status, out, _ = run_cli(
+        capsys, "migrations", "preflight", "--stage", "production", "--require-staging", "staging-post.json",
+        "--backup-file", str(restore_point(migrated, tmp_path)), "--format", "json",
+    )  # fmt: skip
+    record = json.loads(out)
+    assert (status, ids(record), record["staging"]["status"]) == (0, [], "passed")
