@@ -362,7 +362,8 @@ def _run_postflight(args: argparse.Namespace) -> int:
         verify_command=args.verify_command or config.verify_command,
         health_url=args.health_url,
         startup_events=startup_events,
-        gate_command=args.gate_command or config.gate_command,
+        # The configured gate is staging's; production runs it only when asked on the command line.
+        gate_command=args.gate_command or (config.gate_command if args.stage == "staging" else None),
         gate_log=args.gate_log,
         timeout=args.timeout,
         version_table=version_table(args, config),

@@ -152,3 +152,18 @@ def test_production_preflight_staging_record_that_is_not_a_record_is_a_usage_err
 def test_require_staging_belongs_to_production(capsys, project, released):
     status, _, _, err = run(capsys, "preflight", "--script-location", str(project.root), "--require-staging", "x.json")
     assert (status, err) == (2, "classify: error: --require-staging is for --stage production; fix: add --stage production\n")
+
+
+def test_the_configured_gate_runs_at_staging_only(capsys, project, released, tmp_path):
+    pyproject(tmp_path, f"""
+[tool.classifier.upgrade]
+script_location = "{project.root}"
+append_only_tables = ["ledger"]
+backup_command = "true"
+verify_command = "true"
+gate_command = "false"
+""")  # fmt: skip
+    assert run(capsys, "preflight", "--stage", "production", "--waive", "staging=x", "--out", "pre.json")[0] == 0
+    project.upgrade(released.url)
+    status, record, _, _ = run(capsys, "postflight", "--stage", "production", "--preflight", "pre.json", *SERVICE_WAIVERS)
+    assert (status, record["gate"], record["checks"]["gate"]) == (0, None, "not-required")
