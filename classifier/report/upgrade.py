@@ -63,10 +63,7 @@ def _facts(record: dict[str, Any]) -> list[str]:
             f"alembic current: {_current(record['database'])}",
             f"target heads: {','.join(record['target_heads']) or '<none>'}",
         ]
-        facts += [
-            f"append-only {t['table']}: {t.get('row_count', t.get('historical_rows'))} rows"
-            for t in record["append_only_tables"]
-        ]
+        facts += [_table_line(kind, table) for table in record["append_only_tables"]]
         return facts
     if kind == "outcomes":
         counts: dict[str, int] = {}
@@ -109,6 +106,18 @@ def _plan(record: dict[str, Any]) -> list[str]:
             "(its verification compares against the baseline)"
         ),
     ]
+
+
+def _table_line(kind: str, table: dict[str, Any]) -> str:
+    if kind == "preflight":
+        return f"append-only {table['table']}: {table['row_count']} rows digested"
+    line = f"append-only {table['table']}: {table['historical_rows']} historical rows"
+    if table["added_rows"] is None:
+        return f"{line}, not compared"
+    added = f", {table['added_rows']} added"
+    if table["first_added_key"] is not None:
+        added += f" (keys {table['first_added_key']} to {table['last_added_key']})"
+    return f"{line}{added}, {table['backfilled_rows']} backfilled"
 
 
 def revision_lines(revisions: list[dict[str, Any]]) -> list[str]:

@@ -55,6 +55,9 @@ REQUIREMENTS = (
 )
 
 
+CHECK_ORDER = ("heads", "history", "health", "readiness", "startup-event", "verification", "gate")
+
+
 @dataclass(frozen=True, slots=True)
 class PostflightRequest:
     """What postflight is asked to check.
@@ -244,6 +247,7 @@ def run_postflight(request: PostflightRequest) -> dict[str, Any]:
     if not tables:
         states["history"] = WAIVED if request.preflight["checks"].get("history") == WAIVED else NOT_REQUIRED
     states.setdefault("history", NOT_RUN)
+    states = {name: states[name] for name in CHECK_ORDER if name in states}
     findings = sorted([found for name in run.results for found in run.results[name]] + missing, key=lambda f: f.id)
     return {
         "schema_version": UPGRADE_RECORD_VERSION,

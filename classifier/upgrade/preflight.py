@@ -30,6 +30,9 @@ REQUIREMENTS = (
 )
 
 
+CHECK_ORDER = ("code-sha", "database", "scripts", "restore-point", "history", "staging")
+
+
 @dataclass(frozen=True, slots=True)
 class PreflightRequest:
     """What preflight is asked to check.
@@ -190,6 +193,7 @@ def run_preflight(request: PreflightRequest) -> dict[str, Any]:
     if not given["history"]:
         del results["history"]
     states, missing = settle(REQUIREMENTS, request.stage, given, request.waivers, results)
+    states = {name: states[name] for name in CHECK_ORDER if name in states}
     findings = [found for name in results for found in results[name]] + missing
     findings.sort(key=lambda f: f.id)
     return {

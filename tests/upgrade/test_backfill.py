@@ -85,6 +85,7 @@ def test_a_row_keyed_before_the_newest_history_is_a_backfill(capsys, project, hi
     status, record, out = upgrade_with(capsys, project, history, tmp_path, body)
     assert (status, ids(record)) == (16, ["upgrade.E016"])
     assert tables(record)["ledger"] == (2, "[0]", "[7]", 1)
+    assert "append-only ledger: 3 historical rows, 2 added (keys [0] to [7]), 1 backfilled" in out.splitlines()
     assert (
         "ledger: (upgrade.E016) Append-only table ledger: 1 of 2 added rows were written behind its history: "
         "1 with a key before [3], the newest at preflight (first: [0]). [value: 1]" in out
