@@ -71,6 +71,25 @@ _CHECKS: Final = (
         "The database is not below the target heads.",
         "Deploy the release whose migrations know the database head; never migrate across branches.",
     ),
+    UpgradeCheck(
+        "upgrade.E007",
+        "history-not-digested",
+        "No append-only table was digested, so postflight could not prove history unchanged.",
+        "Name the tables in [tool.classifier.upgrade] append_only_tables (or --append-only-table), "
+        'or waive it: --waive history="reason".',
+    ),
+    UpgradeCheck(
+        "upgrade.E008",
+        "staging-not-confirmed",
+        "Production preflight has no passed staging postflight for this code_sha.",
+        "Pass --require-staging with the postflight record staging wrote for this release, after it passed.",
+    ),
+    UpgradeCheck(
+        "upgrade.E009",
+        "version-table-malformed",
+        "The database's Alembic version table is malformed, so its revision is unknown.",
+        "Repair the version table by hand (one row per branch head) before migrating or rolling back.",
+    ),
     # postflight: the seed's abort conditions, each with its own exit status
     UpgradeCheck(
         "upgrade.E010",
@@ -106,6 +125,20 @@ _CHECKS: Final = (
         "Rows of an append-only table that existed before were changed or deleted.",
         "Abort: restore from the restore point; append-only history must never be rewritten.",
         14,
+    ),
+    UpgradeCheck(
+        "upgrade.E015",
+        "gate-failed",
+        "The test-suite gate failed.",
+        "Abort: read the gate's output, fix the release and upgrade again.",
+        15,
+    ),
+    UpgradeCheck(
+        "upgrade.E016",
+        "history-backfilled",
+        "Rows were added to an append-only table behind its history (an older key or timestamp than preflight).",
+        "Abort: history must never be backfilled; restore from the restore point and roll forward without it.",
+        16,
     ),
     # fleet
     UpgradeCheck(
@@ -175,6 +208,79 @@ _CHECKS: Final = (
         "rollback-heads-differ",
         "The rollback target knows the database head but its migrations end elsewhere.",
         "Pick the release whose EXPECTED_ALEMBIC_HEAD is the current database head.",
+    ),
+    # downgrade-check: the approved procedure for a database rollback
+    UpgradeCheck(
+        "upgrade.E042",
+        "downgrade-target-invalid",
+        "The downgrade target is not below the current heads.",
+        "Name a revision the current heads descend from (`alembic history`).",
+    ),
+    UpgradeCheck(
+        "upgrade.E043",
+        "downgrade-destroys-data",
+        "A downgrade() drops or rewrites data.",
+        "Do not downgrade: roll forward with a corrective migration instead.",
+    ),
+    UpgradeCheck(
+        "upgrade.E044",
+        "downgrade-touches-history",
+        "A downgrade() touches an append-only or key-binding table.",
+        "Do not downgrade: historical records and key bindings are never rewritten; roll forward instead.",
+    ),
+    UpgradeCheck(
+        "upgrade.E045",
+        "downgrade-missing",
+        "A revision to undo is missing, or its downgrade() undoes nothing its upgrade() did.",
+        "Do not downgrade: the schema would not return to the target; roll forward instead.",
+    ),
+    UpgradeCheck(
+        "upgrade.E046",
+        "downgrade-not-analysable",
+        "A downgrade() holds a statement the static reader cannot judge.",
+        "Write the downgrade with plain op.* calls and literal SQL, or roll forward instead.",
+    ),
+    UpgradeCheck(
+        "upgrade.E047",
+        "downgrade-baseline-unusable",
+        "The outcomes baseline cannot prove the proof chain unchanged.",
+        "Run `classify outcomes record` against the release now running until it passes, and pass it as --baseline.",
+    ),
+    # required checks that were neither run nor waived (postflight)
+    UpgradeCheck(
+        "upgrade.E050",
+        "readiness-not-verified",
+        "Readiness was not checked.",
+        'Pass --ready-url URL/ready, or waive it: --waive readiness="reason".',
+        17,
+    ),
+    UpgradeCheck(
+        "upgrade.E051",
+        "health-not-verified",
+        "Liveness (/health) was not checked.",
+        'Pass --health-url URL/health, or waive it: --waive health="reason".',
+        17,
+    ),
+    UpgradeCheck(
+        "upgrade.E052",
+        "startup-event-not-verified",
+        "The app.startup event was not checked.",
+        'Pass --startup-event [TABLE], or waive it: --waive startup-event="reason".',
+        17,
+    ),
+    UpgradeCheck(
+        "upgrade.E053",
+        "verification-not-verified",
+        "The verification sample of existing proofs was not run.",
+        'Pass --verify-command CMD (or verify_command in [tool.classifier.upgrade]), or waive it: --waive verification="reason".',
+        17,
+    ),
+    UpgradeCheck(
+        "upgrade.E054",
+        "gate-not-verified",
+        "The test-suite gate was not run (required in staging).",
+        'Pass --gate-command CMD (or gate_command in [tool.classifier.upgrade]), or waive it: --waive gate="reason".',
+        17,
     ),
 )
 

@@ -56,10 +56,28 @@ def unreachable(check_id: str, engine: Engine, state: DatabaseState) -> GuardFin
     return finding(check_id, "database", describe_url(engine), f"The database does not answer: {state.error}.")
 
 
+def malformed(check_id: str, state: DatabaseState, version_table: str) -> GuardFinding | None:
+    """A ``check_id`` finding when the version table cannot be read as heads.
+
+    An odd version table (NULLs, integers, duplicates, no ``version_num``…) is
+    never read as "no migration applied": its revision is unknown, and
+    migrating or rolling back from an unknown revision is refused.
+    """
+    if not state.reachable or state.malformed is None:
+        return None
+    message = f"The Alembic version table {version_table} is malformed: {state.malformed}; its revision is unknown."
+    return finding(check_id, version_table, REDACTOR.scrub(state.rows) or "<not read>", message)
+
+
 def database_block(engine: Engine, state: DatabaseState) -> dict[str, Any]:
-    """The ``database`` object of a record: URL (no password), reachable, heads."""
-    heads = sorted(state.heads) if state.reachable else None
-    return {"url": describe_url(engine), "reachable": state.reachable, "heads": heads}
+    """The ``database`` object of a record: URL (no password), reachable, heads (``None`` when unknown), malformed."""
+    heads = sorted(state.heads) if state.reachable and state.malformed is None else None
+    return {
+        "url": describe_url(engine),
+        "reachable": state.reachable,
+        "heads": heads,
+        "version_table_malformed": state.malformed if state.reachable else None,
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,9 @@ from classifier.errors import UsageError
 from classifier.guard.findings import GuardFinding
 
 SCHEMA_VERSION = 1
+"""The version of the fleet and outcomes records."""
+UPGRADE_RECORD_VERSION = 2
+"""The version of ``schemas/upgrade-record.schema.json`` (preflight, postflight, rollback-check, downgrade-check)."""
 
 
 def now() -> str:
@@ -83,10 +86,10 @@ def read_record(path: Path, schema_name: str, option: str) -> dict[str, Any]:
         ) from None
     except ValueError as error:
         raise UsageError(f"{option} {path}: not JSON: {error}", hint="pass the file the earlier step wrote") from None
-    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    validator = jsonschema.Draft202012Validator(_branch(schema(schema_name), data))
     problem = jsonschema.exceptions.best_match(validator.iter_errors(_sampled(data)))
     where, message = (
-        ("/".join(str(part) for part in problem.absolute_path) or "top level", problem.message)
+        ("/".join(str(part) for part in problem.absolute_path) or "top level", _shortened(problem.message))
         if problem is not None
         else _bad_row(data)
     )
@@ -95,6 +98,19 @@ def read_record(path: Path, schema_name: str, option: str) -> dict[str, Any]:
             f"{option} {path}: not a valid record at {where}: {message}", hint=f"it must match schemas/{schema_name}"
         )
     return dict(data)
+
+
+def _branch(full: dict[str, Any], data: Any) -> dict[str, Any]:
+    """The part of a ``oneOf`` schema for ``data``'s ``kind``, so an error names the field, not the whole record."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    for branch in full.get("oneOf", ()):
+        if branch.get("properties", {}).get("kind", {}).get("const") == kind:
+            return {"$defs": full.get("$defs", {}), **branch}
+    return full
+
+
+def _shortened(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else f"{message[:limit]}…"
 
 
 _SAMPLE_ROWS = 100

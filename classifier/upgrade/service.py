@@ -37,16 +37,31 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
 
 
+ARTIFACT_FIELDS = (
+    "code_sha",
+    "expected_alembic_head",
+    "supported_api_versions",
+    "enabled_feature_flags",
+    "signing_mode",
+    "signing_required",
+)
+
+
 def check_startup_event(
-    connection: Connection, table_name: str, code_sha: str | None, since: str
+    connection: Connection, table_name: str, code_sha: str | None, since: str, target_heads: frozenset[str]
 ) -> tuple[dict[str, Any] | None, list[GuardFinding]]:
-    """``upgrade.E012`` unless the latest ``app.startup`` event is newer than ``since`` and names ``code_sha``.
+    """``upgrade.E012`` unless the latest ``app.startup`` event is newer than ``since`` and carries the target release.
+
+    The event must carry the whole release artifact (the seed: "startup event
+    includes release artifact"), name ``code_sha``, and, when it names an
+    expected head, name the target heads.
 
     Args:
         connection: The migrated database.
         table_name: ``[schema.]table`` of the events.
         code_sha: The target release.
         since: The preflight record's ``created_at``.
+        target_heads: The heads the database was migrated to.
     """
     import sqlalchemy as sa
 
@@ -68,9 +83,10 @@ def check_startup_event(
     if row is None:
         return None, [finding("upgrade.E012", table_name, "<none>", f"No {STARTUP_EVENT} event in {table_name}.")]
     occurred = _aware(row.occurred_at)
-    named = row.payload.get("code_sha") if isinstance(row.payload, dict) else None
-    record = {"occurred_at": occurred.isoformat(), "code_sha": named}
-    findings = []
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    named = payload.get("code_sha")
+    record = {"occurred_at": occurred.isoformat(), "code_sha": named if isinstance(named, str) else None}
+    findings = _artifact_findings(table_name, payload, target_heads)
     if occurred < datetime.datetime.fromisoformat(since):
         message = f"The latest {STARTUP_EVENT} event ({occurred.isoformat()}) is older than preflight ({since}): the service was not restarted."
         findings.append(finding("upgrade.E012", table_name, occurred.isoformat(), message))
@@ -78,3 +94,19 @@ def check_startup_event(
         message = f"The latest {STARTUP_EVENT} event names code_sha {named or '<none>'}, the target is {code_sha}."
         findings.append(finding("upgrade.E012", table_name, str(named), message))
     return record, findings
+
+
+def _artifact_findings(table_name: str, payload: dict[str, Any], target_heads: frozenset[str]) -> list[GuardFinding]:
+    findings = []
+    absent = [name for name in ARTIFACT_FIELDS if name not in payload]
+    if absent:
+        message = f"The latest {STARTUP_EVENT} event does not carry the release artifact: no {', '.join(absent)}."
+        findings.append(finding("upgrade.E012", table_name, ",".join(absent), message))
+    expected = payload.get("expected_alembic_head")
+    if isinstance(expected, str) and expected.strip():
+        heads = frozenset(part.strip() for part in expected.split(",") if part.strip())
+        if heads != target_heads:
+            shown = ",".join(sorted(heads))
+            message = f"The latest {STARTUP_EVENT} event expects head {shown}, the target heads are {','.join(sorted(target_heads)) or '<none>'}."
+            findings.append(finding("upgrade.E012", table_name, shown, message))
+    return findings

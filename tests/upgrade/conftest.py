@@ -63,3 +63,27 @@ def postgres_db(postgres_server: sa.engine.Engine) -> Iterator[PrivateDatabase]:
 def project(tmp_path: Path) -> AlembicProject:
     """An empty Alembic project under ``tmp_path``."""
     return AlembicProject(tmp_path / "migrations")
+
+
+@dataclass(frozen=True)
+class AnyDatabase:
+    """A fresh database of either kind: its URL, an engine, and its kind."""
+
+    url: str
+    engine: sa.engine.Engine
+    kind: str
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AnyDatabase]:
+    """The same test on a SQLite file and on a private PostgreSQL schema."""
+    if request.param == "postgresql":
+        private: PrivateDatabase = request.getfixturevalue("postgres_db")
+        yield AnyDatabase(private.url, private.engine, "postgresql")
+        return
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        yield AnyDatabase(url, engine, "sqlite")
+    finally:
+        engine.dispose()

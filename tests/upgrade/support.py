@@ -57,24 +57,32 @@ class AlembicProject:
 
     root: Path
 
-    def add(self, revision: str, down: str | None, body: str = "pass") -> AlembicProject:
-        """Write one revision whose ``upgrade()`` runs ``body`` (dedented)."""
+    def add(self, revision: str, down: str | None, body: str = "pass", undo: str = "pass") -> AlembicProject:
+        """Write one revision whose ``upgrade()`` runs ``body`` and ``downgrade()`` runs ``undo`` (dedented)."""
         (self.root / "versions").mkdir(parents=True, exist_ok=True)
         (self.root / "env.py").write_text(_ENV_PY)
         upgrade = textwrap.indent(textwrap.dedent(body).strip(), "    ")
+        downgrade = textwrap.indent(textwrap.dedent(undo).strip(), "    ")
         source = (
             f"import sqlalchemy as sa\nfrom alembic import op\n\nrevision = {revision!r}\ndown_revision = {down!r}\n"
-            f"branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n{upgrade}\n\n\ndef downgrade():\n    pass\n"
+            f"branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n{upgrade}\n\n\ndef downgrade():\n{downgrade}\n"
         )
         (self.root / "versions" / f"{revision}.py").write_text(source)
         return self
 
     def upgrade(self, url: str, target: str = "heads") -> None:
         """``alembic upgrade target`` through alembic's command API."""
+        command.upgrade(self._config(url), target)
+
+    def downgrade(self, url: str, target: str) -> None:
+        """``alembic downgrade target`` through alembic's command API."""
+        command.downgrade(self._config(url), target)
+
+    def _config(self, url: str) -> Config:
         config = Config()
         config.set_main_option("script_location", str(self.root))
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-        command.upgrade(config, target)
+        return config
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -146,3 +154,24 @@ def silent_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/ready"
     finally:
         listener.close()
+
+
+# The flag that gives each postflight check a waiver can stand for.
+POSTFLIGHT_FLAGS = {
+    "health": "--health-url",
+    "readiness": "--ready-url",
+    "startup-event": "--startup-event",
+    "verification": "--verify-command",
+    "gate": "--gate-command",
+}
+
+
+def waive_others(argv: tuple[str, ...] | list[str], stage: str = "staging") -> list[str]:
+    """``--waive`` options for every required postflight check ``argv`` does not give."""
+    waived = []
+    for check, flag in POSTFLIGHT_FLAGS.items():
+        if check == "gate" and stage == "production":
+            continue
+        if flag not in argv and not any(arg.startswith(f"{check}=") for arg in argv):
+            waived += ["--waive", f"{check}=not what this test checks"]
+    return waived

@@ -11,6 +11,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from classifier.guard import (
 from classifier.upgrade.records import schema
 
 from .conftest import PrivateDatabase
-from .support import CODE_SHA, AlembicProject, ids, run_cli, serving
+from .support import CODE_SHA, AlembicProject, ids, run_cli, serving, waive_others
 
 pytestmark = pytest.mark.postgres
 
@@ -116,7 +117,7 @@ def postflight(
     record = tmp_path / "postflight.json"
     status, out, _ = run_cli(
         capsys, "migrations", "postflight", "--database-url", db.url, "--preflight", str(tmp_path / "preflight.json"),
-        "--out", str(record), *extra,
+        "--out", str(record), *extra, *waive_others(extra),
     )  # fmt: skip
     return status, json.loads(record.read_text()), out
 
@@ -140,13 +141,15 @@ def test_upgrade_additive_migration_passes_end_to_end(capsys, project, migrated,
         health_url = ready_url.replace("/ready", "/health")
         status, after, out = postflight(
             capsys, migrated, tmp_path, "--health-url", health_url, "--ready-url", ready_url, "--startup-event",
-            "--verify-command", "true",
+            "--verify-command", "true", "--gate-command", "true",
         )  # fmt: skip
     assert (status, ids(after)) == (0, [])
+    assert after["waived"] == [] and set(after["checks"].values()) == {"passed"}
     assert after["health"] == {"url": health_url, "http_status": 200}
     assert after["startup_event"]["code_sha"] == CODE_SHA
     assert after["readiness"]["state"] == "ready" and after["readiness"]["code_sha"] == CODE_SHA
-    assert after["verification"] == {"command": "true", "exit_status": 0}
+    assert (after["verification"]["command"], after["verification"]["exit_status"]) == ("true", 0)
+    assert (after["gate"]["command"], after["gate"]["exit_status"]) == ("true", 0)
     jsonschema.validate(after, schema("upgrade-record.schema.json"))
     assert out.splitlines()[-1] == "Postflight identified 0 issues; passed."
 
@@ -186,10 +189,10 @@ def test_upgrade_preflight_names_every_failed_check(capsys, project, migrated, t
         capsys, project, migrated, tmp_path, "--append-only-table", "missing_table", "--backup-file", str(stale)
     )
     assert status == 1
-    assert ids(record) == ["upgrade.E001", "upgrade.E005", "upgrade.E004"]
+    assert ids(record) == ["upgrade.E001", "upgrade.E004", "upgrade.E005"]
     assert (
-        record["findings"][2]["message"]
-        == "The restore point is unusable: it is not a pg_dump output or a SQLite database."
+        record["findings"][1]["message"]
+        == "The restore point is unusable: it is not a pg_dump output (custom, tar, directory or plain) or a SQLite database."
     )
 
 
@@ -199,3 +202,65 @@ def test_upgrade_preflight_refuses_a_database_ahead_of_the_target(capsys, projec
     (project.root / "versions" / "r2.py").unlink()  # the operator holds the previous release's scripts
     status, record = preflight(capsys, project, migrated, tmp_path, "--backup-command", "true")
     assert (status, ids(record)) == (1, ["upgrade.E006"])
+
+
+def test_runbook_staging_then_production_on_postgresql(capsys, project, migrated, tmp_path, monkeypatch):
+    """docs/upgrade.md's staging runbook, step by step, then production preflight tied to it."""
+    from .test_outcomes import EXAMPLE, VERIFIER
+
+    project.add("r2", "r1", ADDITIVE)
+    shutil.copytree(EXAMPLE / "corpus", tmp_path / "corpus")
+    verify = (
+        f"{sys.executable} -m classifier outcomes compare --verifier {VERIFIER} --path {EXAMPLE} "
+        f"--corpus {tmp_path / 'corpus'} --baseline {tmp_path / 'outcomes.json'}"
+    )
+    (tmp_path / "pyproject.toml").write_text(f"""
+[tool.classifier.migrations]
+append_only_tables = ["ledger", "audit_log"]
+
+[tool.classifier.upgrade]
+script_location = "{project.root}"
+startup_events = "system_events"
+verify_command = "{verify}"
+gate_command = "true"
+
+[tool.classifier.guard]
+served_api_versions = ["v1"]
+script_location = "{project.root}"
+""")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ENV", "staging")
+    monkeypatch.setenv("DATABASE_URL", migrated.url)
+    monkeypatch.setenv("EXPECTED_ALEMBIC_HEAD", "r2")
+    system_events_table(sa.MetaData()).create(migrated.engine)
+    # pre-migration checks with a restore point of this database
+    dump = restore_point(migrated, tmp_path)
+    status, out, _ = run_cli(capsys, "migrations", "preflight", "--backup-file", str(dump), "--out", "pre.json")
+    assert status == 0, out
+    status, _, _ = run_cli(
+        capsys, "outcomes", "record", "--verifier", VERIFIER, "--path", str(EXAMPLE),
+        "--corpus", str(tmp_path / "corpus"), "--out", str(tmp_path / "outcomes.json"),
+    )  # fmt: skip
+    assert status == 0
+    project.upgrade(migrated.url)  # alembic upgrade head
+    status, out, _ = run_cli(capsys, "guard", "check", "--database-url", migrated.url)
+    assert status == 0, out
+    record_startup(migrated.engine, ReleaseArtifact.from_env({**RELEASE_ENV, "EXPECTED_ALEMBIC_HEAD": "r2"}))
+    with guard_probes(project, migrated) as ready_url:
+        status, out, _ = run_cli(
+            capsys, "migrations", "postflight", "--preflight", "pre.json", "--ready-url", ready_url,
+            "--health-url", ready_url.replace("/ready", "/health"), "--out", "staging-post.json",
+        )  # fmt: skip
+        assert status == 0, out
+        assert run_cli(capsys, "fleet", "check", ready_url, "--expect-code-sha", CODE_SHA)[0] == 0
+    staging = json.loads((tmp_path / "staging-post.json").read_text())
+    assert set(staging["checks"].values()) == {"passed"} and staging["waived"] == []
+    assert staging["verification"]["exit_status"] == 0 and staging["gate"]["exit_status"] == 0
+    # production: the staging record of this release, a fresh restore point
+    monkeypatch.setenv("ENV", "prod")
+    status, out, _ = run_cli(
+        capsys, "migrations", "preflight", "--stage", "production", "--require-staging", "staging-post.json",
+        "--backup-file", str(restore_point(migrated, tmp_path)), "--format", "json",
+    )  # fmt: skip
+    record = json.loads(out)
+    assert (status, ids(record), record["staging"]["status"]) == (0, [], "passed")

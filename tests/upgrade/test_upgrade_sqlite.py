@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from classifier.guard import system_events_table
+from classifier.guard import ReleaseArtifact, record_startup, system_events_table
 
 from .support import (
     CODE_SHA,
@@ -20,6 +24,7 @@ from .support import (
     json_answer,
     ready_body,
     run_cli,
+    waive_others,
 )
 
 INITIAL = 'op.create_table("ledger", sa.Column("id", sa.Integer, primary_key=True), sa.Column("entry", sa.Text))'
@@ -46,9 +51,10 @@ def upgraded(project: AlembicProject, tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def postflight(capsys, url: str, tmp_path: Path, *extra: str) -> tuple[int, dict]:
+    """Postflight with ``extra``; every other required check is waived."""
     status, out, _ = run_cli(
         capsys, "migrations", "postflight", "--database-url", url, "--preflight", str(tmp_path / "pre.json"),
-        "--format", "json", "--timeout", "2", *extra,
+        "--format", "json", "--timeout", "2", *extra, *waive_others(extra),
     )  # fmt: skip
     return status, json.loads(out)
 
@@ -75,7 +81,8 @@ def test_postflight_unreachable_service_fails_readiness(capsys, upgraded, tmp_pa
 def test_postflight_failed_verification_sample_is_its_own_abort_condition(capsys, upgraded, tmp_path):
     status, record = postflight(capsys, upgraded, tmp_path, "--verify-command", "false")
     assert (status, ids(record)) == (13, ["upgrade.E013"])
-    assert record["verification"] == {"command": "false", "exit_status": 1}
+    assert (record["verification"]["command"], record["verification"]["exit_status"]) == ("false", 1)
+    assert record["checks"]["verification"] == "failed"
 
 
 def test_postflight_deleted_history_on_sqlite(capsys, upgraded, tmp_path):
@@ -103,20 +110,20 @@ def test_preflight_code_sha_must_be_the_checked_out_commit(capsys, project, make
 def test_preflight_unreachable_database_and_old_restore_point(capsys, project, tmp_path, monkeypatch):
     monkeypatch.setenv("VERSION_HASH", CODE_SHA)
     project.add("r1", None)
-    dump = tmp_path / "old.dump"
-    dump.write_bytes(b"PGDMP\x01")
-    import os
-
+    dump = tmp_path / "old.db"
+    with closing(sqlite3.connect(dump)) as backup:
+        backup.execute("CREATE TABLE t (x)")
     os.utime(dump, (0, 0))
     status, out, _ = run_cli(
         capsys, "migrations", "preflight", "--database-url", "postgresql+psycopg://u:secret@127.0.0.1:9/x",
         "--script-location", str(project.root), "--backup-file", str(dump), "--backup-max-age", "2h",
-        "--repo", str(tmp_path), "--format", "json",
+        "--repo", str(tmp_path), "--format", "json", "--waive", "history=no tables yet",
     )  # fmt: skip
     record = json.loads(out)
     assert (status, ids(record)) == (1, ["upgrade.E002", "upgrade.E004"])
     assert "secret" not in out
     assert record["findings"][1]["message"].endswith("more than the 7200s allowed.")
+    assert record["restore_point"]["compared"] is False  # nothing to compare it with
 
 
 @pytest.mark.parametrize(
@@ -165,18 +172,7 @@ def test_postflight_refuses_a_preflight_record_with_a_malformed_row_digest(capsy
 
 
 def test_postflight_refuses_another_kind_of_record(capsys, upgraded, tmp_path):
-    assert postflight(capsys, upgraded, tmp_path)[0] == 0
-    run_cli(
-        capsys,
-        "migrations",
-        "postflight",
-        "--database-url",
-        upgraded,
-        "--preflight",
-        str(tmp_path / "pre.json"),
-        "--out",
-        str(tmp_path / "post.json"),
-    )
+    assert postflight(capsys, upgraded, tmp_path, "--out", str(tmp_path / "post.json"))[0] == 0
     status, _, err = run_cli(
         capsys, "migrations", "postflight", "--database-url", upgraded, "--preflight", str(tmp_path / "post.json")
     )
@@ -205,9 +201,29 @@ def test_postflight_startup_event_must_name_the_target_after_preflight(capsys, u
     status, record = postflight(capsys, upgraded, tmp_path, "--startup-event")
     assert status == 12
     assert [f["message"] for f in record["findings"]] == [
+        (
+            "The latest app.startup event does not carry the release artifact: no expected_alembic_head, "
+            "supported_api_versions, enabled_feature_flags, signing_mode, signing_required."
+        ),
         f"The latest app.startup event (2020-01-01T00:00:00+00:00) is older than preflight ({json.loads((tmp_path / 'pre.json').read_text())['created_at']}): the service was not restarted.",
         f"The latest app.startup event names code_sha {OTHER_SHA}, the target is {CODE_SHA}.",
     ]
+
+
+def test_postflight_startup_event_must_expect_the_target_heads(capsys, upgraded, tmp_path):
+    engine = sa.create_engine(upgraded)
+    events = system_events_table(sa.MetaData())
+    events.create(engine)
+    artifact = ReleaseArtifact.from_env({"VERSION_HASH": CODE_SHA, "EXPECTED_ALEMBIC_HEAD": "r1", "SIGNING_MODE": "required"})
+    record_startup(engine, artifact)
+    status, record = postflight(capsys, upgraded, tmp_path, "--startup-event")
+    assert (status, [f["message"] for f in record["findings"]]) == (
+        12,
+        ["The latest app.startup event expects head r1, the target heads are r2."],
+    )
+    record_startup(engine, replace(artifact, expected_alembic_head="r2"))
+    status, record = postflight(capsys, upgraded, tmp_path, "--startup-event")
+    assert (status, record["startup_event"]["code_sha"], record["checks"]["startup-event"]) == (0, CODE_SHA, "passed")
 
 
 def test_postflight_health_must_answer_200(capsys, upgraded, tmp_path):
@@ -229,6 +245,6 @@ def test_postflight_refuses_a_failed_preflight(capsys, project, tmp_path, monkey
     )
     assert status == 2
     assert err == (
-        f"classify: error: --preflight {tmp_path / 'pre.json'}: preflight failed (upgrade.E001, upgrade.E004); "
+        f"classify: error: --preflight {tmp_path / 'pre.json'}: preflight failed (upgrade.E001, upgrade.E004, upgrade.E007); "
         "its digests cannot vouch for the history; fix: fix what preflight named and run it again before migrating\n"
     )
