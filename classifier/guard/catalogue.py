@@ -145,6 +145,12 @@ _RULES: Final = (
         "Set it to a number of seconds greater than 0 and at most 3600 (e.g. 3), or unset it.",
     ),
     GuardRule(
+        "release.E020",
+        "additive-window-unusable",
+        "ALEMBIC_ADDITIVE_WINDOW names a file that cannot be read or is not an additive window.",
+        "Point it at the window file `classify migrations rollback-check --write-window` wrote, or unset it.",
+    ),
+    GuardRule(
         "release.W001",
         "signing-disabled",
         "SIGNING_MODE=disabled: requests are not signed (explicit, allowed).",
@@ -155,6 +161,12 @@ _RULES: Final = (
         "signing-optional",
         "SIGNING_MODE=optional: unsigned requests are accepted (allowed outside production).",
         "Use SIGNING_MODE=required before going to production.",
+    ),
+    GuardRule(
+        "release.W003",
+        "additive-window-in-use",
+        "The database is ahead of EXPECTED_ALEMBIC_HEAD only by revisions a later release declared additive.",
+        "Roll forward to the release that declared them once the incident is over, then unset ALEMBIC_ADDITIVE_WINDOW.",
     ),
 )
 

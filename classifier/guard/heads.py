@@ -7,7 +7,8 @@ Heads are compared as sets: a branched history has several.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from classifier.guard.database import DatabaseState, describe_error, qualified_t
 from classifier.guard.findings import GuardFinding, make_finding
 from classifier.guard.redaction import Redactor
 from classifier.guard.timeouts import ProbeTimeouts
+from classifier.guard.window import WINDOW_ENV
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -165,8 +167,9 @@ def check_heads(
     expected: frozenset[str] | None,
     redactor: Redactor,
     timeouts: ProbeTimeouts | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> list[GuardFinding]:
-    """Every head guard (E010 to E018) for one database and one release.
+    """Every head guard (E010 to E018, E020, W003) for one database and one release.
 
     Args:
         engine: The application's database, or ``None`` when it has none.
@@ -175,6 +178,7 @@ def check_heads(
             (then the code's script heads are expected, if a script location is given).
         redactor: Hides secrets in driver errors.
         timeouts: The probe timeouts (default: the configuration's).
+        environ: Where ``ALEMBIC_ADDITIVE_WINDOW`` may name an additive window (never set: none is used).
     """
     findings: list[GuardFinding] = []
     scripts = None
@@ -228,5 +232,43 @@ def check_heads(
         )
     elif expected is not None:
         table = qualified_table(config.version_table, config.version_table_schema)
-        findings.extend(compare_heads(database, expected, scripts, source, table))
+        compared = compare_heads(database, expected, scripts, source, table)
+        window = (environ or {}).get(WINDOW_ENV)
+        if window and any(finding.id in _AHEAD for finding in compared):
+            compared = through_window(compared, window, database.heads, expected)
+        findings.extend(compared)
     return findings
+
+
+# A database ahead of this release, or at revisions it does not know: what an additive window may explain.
+_AHEAD = frozenset({"release.E013", "release.E015"})
+
+
+def through_window(
+    findings: list[GuardFinding], path: str, database: Iterable[str], expected: frozenset[str]
+) -> list[GuardFinding]:
+    """A database ahead only by revisions a later release declared additive is accepted, with a warning.
+
+    The window is read only because ``ALEMBIC_ADDITIVE_WINDOW`` names it: an
+    older release redeployed during a safe abort runs on the newer, expand-only
+    schema. Anything else keeps the refusal, with the window's reason added.
+    """
+    from classifier.guard.window import WindowError, accepts, load_window
+
+    try:
+        document = load_window(path)
+    except WindowError as error:
+        return [*findings, make_finding("release.E020", WINDOW_ENV, path, f"{error}.")]
+    reason = accepts(document, expected, database)
+    if reason is None:
+        declared = document.get("declared_by", {})
+        revisions = ", ".join(item["revision"] for item in document["revisions"])
+        message = (f"The database is ahead by {revisions}, declared additive by {declared.get('ref', '?')} "
+                   f"({str(declared.get('commit', '?'))[:12]}); this release runs on it.")
+        return [finding for finding in findings if finding.id not in _AHEAD] + [
+            make_finding("release.W003", WINDOW_ENV, path, message)]
+    return [
+        finding if finding.id not in _AHEAD else replace(finding, message=f"{finding.message} (additive window "
+                                                                             f"{path}: {reason})")
+        for finding in findings
+    ]

@@ -94,7 +94,7 @@ def evaluate_startup(
     findings.extend(timeout_findings)
     head = artifact.expected_alembic_head
     expected = artifact.expected_heads if head is not None and is_revision_list(head) else None
-    findings.extend(check_heads(engine, config, expected, redactor, timeouts))
+    findings.extend(check_heads(engine, config, expected, redactor, timeouts, environ))
     # Safety net: guards show redacted values, but a secret may also hide in free text.
     findings = [replace(f, value=redactor.scrub(f.value), message=redactor.scrub(f.message)) for f in findings]
     kept = tuple(finding for finding in findings if finding.id not in config.suppress)

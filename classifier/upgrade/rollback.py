@@ -26,7 +26,7 @@ from classifier.upgrade.catalogue import exit_status, finding
 from classifier.upgrade.expand import RevisionJudgement, expand_only, read_revision
 from classifier.upgrade.records import UPGRADE_RECORD_VERSION, findings_block, now
 from classifier.upgrade.revisions import CommitFiles, migration_trees, read_graph
-from classifier.upgrade.window import WINDOW_ENV, accepts, window_document
+from classifier.guard.window import WINDOW_ENV, accepts, window_document
 
 EXACT, ADDITIVE, INCOMPATIBLE, UNKNOWN = "exact", "additive-window", "incompatible", "unknown"
 
