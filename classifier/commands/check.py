@@ -101,12 +101,13 @@ def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, 
 
 def _refuse_cache_inside(config: Config, root: Path) -> None:
     """A parse cache inside the work tree could be filled by the change under review: refused, never read."""
+    configured = config.table.get("openapi", {}).get("cache_dir")
+    if configured is None:
+        return  # the common case pays for no import
     from classifier.errors import ConfigError
     from classifier.surfaces.openapi.config import resolve_cache_dir
 
-    cache = resolve_cache_dir(config.table.get("openapi", {}).get("cache_dir"))
-    if cache is None:
-        return
+    cache = str(resolve_cache_dir(configured))
     resolved, top = Path(cache).resolve(), root.resolve()
     if resolved == top or top in resolved.parents:
         raise ConfigError(f"openapi.cache_dir: {cache} is inside the repository",
@@ -126,8 +127,7 @@ def _head_date(source: Source) -> datetime.date | None:
 
     if not isinstance(source, GitSource) or source.head.sha is None:
         return None
-    shown = source.git.run("show", "-s", "--format=%cs", source.head.sha).stdout.decode().strip()
-    return datetime.date.fromisoformat(shown)
+    return source.commit_date(source.head.sha)
 
 
 def _open_source(args: argparse.Namespace) -> tuple[Source, Path]:

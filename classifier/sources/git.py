@@ -15,6 +15,7 @@ repository, and the hook must feel instant when nothing relevant changed.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,7 +250,9 @@ class GitSource:
             return None
         if self._on_disk(side):
             full = path_below(self.top, name, self._folders)
-            return worktree_mode(full) if full is not None and name in self._worktree_paths() else None
+            if full is None or not os.path.lexists(full):
+                return None  # absent: no need to list the working tree to know git would not record it
+            return worktree_mode(full) if name in self._worktree_paths() else None
         if side is Side.HEAD and self.mode == HeadMode.STAGED:
             return self._index_mode(name)
         folder, _, leaf = name.rpartition("/")
@@ -319,6 +322,19 @@ class GitSource:
         if self._head_paths is None:
             self._head_paths = frozenset(self.list_files(Side.HEAD, ""))
         return self._head_paths
+
+    def commit_date(self, sha: str) -> datetime.date | None:
+        """The committer date of ``sha`` (its own time zone), read through the open ``cat-file`` pipe."""
+        commit = self.read_object(sha, kind=b"commit")
+        if not isinstance(commit, bytes):
+            return None
+        for line in commit.split(b"\n\n", 1)[0].split(b"\n"):
+            if line.startswith(b"committer "):
+                seconds, offset = line.rsplit(b" ", 2)[-2:]
+                sign = -1 if offset.startswith(b"-") else 1
+                shift = datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])) * sign
+                return (datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc) + shift).date()
+        return None
 
     def read_object(self, name: str, kind: bytes = b"blob") -> bytes | None | Oversized:
         """The content of the object ``name`` (an id or ``rev:path``) if it is a ``kind``, else ``None``.

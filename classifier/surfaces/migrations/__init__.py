@@ -35,11 +35,12 @@ class MigrationsSurface:
 
     def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
         """Revision files of the configured trees, or of the version locations Alembic's own files name."""
-        if not self.config.paths:
+        python = [p for pair in pairs for p in (pair.head_path, pair.base_path) if p and p.endswith(".py")]
+        if python and not self.config.paths:
+            # Only a change to Python files pays for reading alembic.ini files.
             from classifier.surfaces.migrations.locations import LocationFinder
 
-            python = [p for pair in pairs for p in (pair.head_path, pair.base_path) if p and p.endswith(".py")]
-            locations = LocationFinder(source).locations_above(python) if python else []
+            locations = LocationFinder(source).locations_above(python)
             if locations:
                 self.config = replace(self.config, locations=tuple(locations))
         return [pair for pair in pairs if self._claims(pair.head_path) or self._claims(pair.base_path)]
