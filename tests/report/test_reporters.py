@@ -7,12 +7,14 @@ deliberate change, then review the diff.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from classifier.model import Finding, Label, Location, Report, Revision, Severity, Side, Violation
+from classifier.model import Finding, Label, Location, Report, Revision, Severity, Side, Suppressed, Violation
 from classifier.report import REPORTERS, RenderOptions, render
 from classifier.rules.catalogue import RULES, Rule
 
@@ -167,3 +169,66 @@ def test_markdown_shows_version_differences_in_their_own_section() -> None:
         "| `snapshots/v2/openapi.json:71` | clients moving from v1 to v2: POST /proofs: property 'key_id' added |"
     ) in markdown
     assert "VER101" not in markdown.split("### What changes")[0]
+
+
+def review_report() -> Report:
+    """What a reviewer must read right: a breaking row that does not block, a waived violation, a removal."""
+    base = canonical_report()
+    warned = replace(_finding("CLS901", Label.BREAKING, "api/openapi.yaml", 14, "GET /users/{id} was removed", False),
+                     severity=Severity.WARNING)
+    kept = _finding("CLS902", Label.ADDITIVE, "api/openapi.yaml", 40, "POST /users was added", False)
+    waived = Suppressed(base.violations[0], "waived", "0001 never ran outside the reset staging database",
+                        date(2027, 3, 31))
+    return Report(base.base, base.head, (warned, kept), (), Label.BREAKING, 2, (waived,))
+
+
+def capped_report() -> Report:
+    """More rows than a summary shows, the breaking ones last by path: they must still be shown first."""
+    base = canonical_report()
+    quiet = tuple(_finding("CLS903", Label.NON_BREAKING, f"docs/{n:03}.md", None, "documentation modified", False)
+                  for n in range(201))
+    loud = (_finding("CLS901", Label.BREAKING, "zz/openapi.yaml", 3, "GET /late was removed", True),)
+    return Report(base.base, base.head, quiet + loud, (), Label.BREAKING, 202)
+
+
+@pytest.mark.parametrize("format_name", sorted(REPORTERS))
+def test_review_golden_output(format_name: str, request: pytest.FixtureRequest) -> None:
+    text = render(format_name, review_report(), RenderOptions(rules=TEST_RULES))
+    golden = GOLDEN / f"review.{EXTENSIONS[format_name]}"
+    if request.config.getoption("--update-expected"):
+        golden.write_text(text, "utf-8")
+    assert text == golden.read_text("utf-8")
+
+
+@pytest.mark.parametrize("format_name", ["markdown", "github"])
+def test_capped_golden_output(format_name: str, request: pytest.FixtureRequest) -> None:
+    text = render(format_name, capped_report(), RenderOptions(rules=TEST_RULES))
+    golden = GOLDEN / f"capped.{EXTENSIONS[format_name]}"
+    if request.config.getoption("--update-expected"):
+        golden.write_text(text, "utf-8")
+    assert text == golden.read_text("utf-8")
+
+
+def test_a_capped_summary_leads_with_what_blocks() -> None:
+    rows = [line for line in render("markdown", capped_report(), RenderOptions()).splitlines() if line.startswith("| ")]
+    findings = [row for row in rows if "CLS90" in row]
+    assert findings[0].startswith("| **breaking** (blocks) | `CLS901`")
+    assert "… and 2 more in the JSON report." in render("markdown", capped_report(), RenderOptions())
+
+
+def test_a_breaking_row_that_does_not_block_says_so_in_every_human_format() -> None:
+    report = review_report()
+    assert "GET /users/{id} was removed [warning]" in render("text", report, RenderOptions())
+    assert "| breaking (warning) | `CLS901`" in render("markdown", report, RenderOptions())
+    assert render("text", report, RenderOptions()).splitlines()[-1].endswith(
+        "passed (fail_on: breaking): nothing blocks; 1 breaking finding below error severity or fail_on")
+
+
+def test_sarif_and_junit_stay_valid_documents_for_every_report() -> None:
+    from xml.etree import ElementTree
+
+    for report in (canonical_report(), review_report(), capped_report()):
+        sarif = json.loads(render("sarif", report, RenderOptions()))
+        assert sarif["version"] == "2.1.0" and all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+                                                   for r in sarif["runs"][0]["results"])
+        ElementTree.fromstring(render("junit", report, RenderOptions()))
