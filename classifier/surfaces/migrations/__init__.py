@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from classifier.model import Change
+from classifier.errors import ConfigError
+from classifier.model import Change, Side
 from classifier.policy.config import Config
 from classifier.sources import FilePair, Source
 from classifier.surfaces.migrations.config import LOCK_NAME, MigrationsConfig
@@ -34,7 +35,12 @@ class MigrationsSurface:
         self.config = MigrationsConfig.from_table(config.table.get("migrations", {}))
 
     def claim(self, pairs: Sequence[FilePair], source: Source) -> list[FilePair]:
-        """Revision files of the configured trees, or of the version locations Alembic's own files name."""
+        """Revision files of the configured trees, or of the version locations Alembic's own files name.
+
+        Raises:
+            ConfigError: a configured tree is a folder at neither revision.
+        """
+        self._check_configured_paths(source)
         python = [p for pair in pairs for p in (pair.head_path, pair.base_path) if p and p.endswith(".py")]
         if python and not self.config.paths:
             # Only a change to Python files pays for reading alembic.ini files.
@@ -49,6 +55,13 @@ class MigrationsSurface:
         from classifier.surfaces.migrations.analysis import compare_trees
 
         return compare_trees(pairs, source, self.config)
+
+    def _check_configured_paths(self, source: Source) -> None:
+        # A mistyped tree would otherwise claim nothing, and every edit under the real one would pass unseen.
+        for tree in self.config.paths:
+            if not any(source.list_files(side, tree) for side in (Side.BASE, Side.HEAD)):
+                raise ConfigError(f"migrations.paths: {tree!r} is a folder with files at neither revision",
+                                  hint="fix the path in [tool.classifier.migrations] paths, or remove the entry")
 
     def _claims(self, path: str | None) -> bool:
         if path is None:
