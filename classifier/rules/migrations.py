@@ -21,6 +21,8 @@ RULE_FOR_KIND: dict[str, str] = {
     "applied-migration-reformat-forbidden": "MIG106",
     "versions-file-outside-alembic": "MIG107",
     "revision-too-large": "MIG108",
+    "applied-migration-helper-edited": "MIG109",
+    "applied-migration-helper-reformatted": "MIG110",
     "revision-graph-forked": "MIG201",
     "revision-graph-cyclic": "MIG202",
     "revision-parent-missing": "MIG203",

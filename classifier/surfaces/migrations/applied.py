@@ -79,11 +79,11 @@ def _argument_difference(old: Operation, new: Operation) -> str:
 
 def _pair(key: str, old: str | None, new: str | None) -> str:
     if old is not None and new is not None and max(len(old), len(new)) > 40:
-        old, new = _around_difference(old, new)
+        old, new = around_difference(old, new)
     return f"{_show(key, old)} → {_show(key, new)}"
 
 
-def _around_difference(old: str, new: str, context: int = 12) -> tuple[str, str]:
+def around_difference(old: str, new: str, context: int = 12) -> tuple[str, str]:
     """Both strings cut to the part that differs, with a little context either side."""
     start = 0
     while start < min(len(old), len(new)) and old[start] == new[start]:

@@ -15,11 +15,9 @@ from classifier.errors import ClassifierError
 from classifier.model import Side
 from classifier.sources import Source, decode_text
 from classifier.surfaces.cst_parse import parse_module
+from classifier.surfaces.migrations.helperuse import MAX_HELPER_FILE_BYTES, PACKAGE_ROOTS
 from classifier.surfaces.migrations.scope import ModuleContext
 
-# Where a repository keeps its packages besides the root.
-_PACKAGE_ROOTS = ("", "src/")
-MAX_HELPER_FILE_BYTES = 1 << 20
 
 
 class RepositoryHelpers:
@@ -59,7 +57,7 @@ class RepositoryHelpers:
         from classifier.surfaces.migrations.reader import module_context
 
         relative = dotted.replace(".", "/")
-        for root in _PACKAGE_ROOTS:
+        for root in PACKAGE_ROOTS:
             for path in (f"{root}{relative}.py", f"{root}{relative}/__init__.py"):
                 try:
                     data = self.source.read(self.side, path)
