@@ -15,14 +15,9 @@ import pytest
 
 from conftest import GitRepo
 from test_action import _FakeGitHub, fake_github, pull_request_event, run_action  # noqa: F401 - a fixture
-from tests.versions.conftest import EXAMPLE, add_field_in_code, regenerate_equivalent
+from tests.versions.conftest import EXAMPLE, V1_DRIFT, V1_FIX, add_field_in_code, regenerate_equivalent
 
 INSTALL = "pip install --quiet fastapi"
-V1_DRIFT = (
-    "frozen v1: the app no longer serves snapshots/v1/openapi.json: OAS508 GET /proofs/{proof_id} response 200 "
-    "application/json: property 'note' added; v1 never changes: change its code back until the app serves "
-    "snapshots/v1/openapi.json again, and make the change in v2 (then classify snapshot --version v2)"
-)
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +52,12 @@ def test_a_frozen_model_changed_in_code_fails_with_the_drift_in_every_format(
     }
     # The comparison sees only an internal change; the snapshot check sees the frozen contract move.
     assert "title=GEN003 internal-change (non-breaking)::internal change: code changed" in run.stdout
-    assert f"::error file=snapshots/v1/openapi.json,title=VER201 frozen-snapshot-drift (violation)::{V1_DRIFT}" \
-        in run.stdout.splitlines()
+    assert (f"::error file=snapshots/v1/openapi.json,title=VER201 frozen-snapshot-drift (violation)::{V1_DRIFT}%0A"
+            f"{V1_FIX}") in run.stdout.splitlines()
     assert run.summary.startswith("## ✅ classify: **non-breaking** — passed")
-    assert "## ❌ classify: **additive** — failed\n\nBase `snapshots` (the snapshot files of v1, v2)" in run.summary
-    assert f"| `VER201` frozen-snapshot-drift | `snapshots/v1/openapi.json` | {V1_DRIFT} |" in run.summary
+    assert "## ❌ classify: **additive** — failed: 1 violation blocks\n\nBase `snapshots` (the snapshot files of v1, v2)" \
+        in run.summary
+    assert f"| `VER201` frozen-snapshot-drift | `snapshots/v1/openapi.json` | {V1_DRIFT}<br>{V1_FIX} |" in run.summary
     results = json.loads(sarif.read_text("utf-8"))["runs"][0]["results"]
     assert [result["ruleId"] for result in results] == ["GEN003", "VER201", "OAS508"]
     drift = json.loads((runner_temp / "classify-snapshot-report.json").read_text("utf-8"))
@@ -75,7 +71,8 @@ def test_an_unchanged_service_passes(service: tuple[GitRepo, str], runner_temp: 
                      snapshot_check="true", snapshot_install=INSTALL)
     assert run.code == 0, run.stdout + run.stderr
     assert (run.outputs["status"], run.outputs["label"], run.outputs["violations"]) == ("passed", "non-breaking", "0")
-    assert "classify: label none, passed (0 breaking, 0 additive, 0 non-breaking, 0 violations)" in run.stdout
+    assert "classify: label none, passed: nothing blocks (0 breaking, 0 additive, 0 non-breaking, 0 violations)" \
+        in run.stdout
 
 
 def test_an_equivalent_regenerated_snapshot_passes(service: tuple[GitRepo, str], runner_temp: Path) -> None:
@@ -128,4 +125,4 @@ def test_the_pull_request_comment_carries_both_reports(service: tuple[GitRepo, s
     assert run.code == 1, run.stdout + run.stderr
     [comment] = _FakeGitHub.comments
     assert "## ✅ classify: **non-breaking** — passed" in comment["body"]
-    assert f"| `VER201` frozen-snapshot-drift | `snapshots/v1/openapi.json` | {V1_DRIFT} |" in comment["body"]
+    assert f"| `VER201` frozen-snapshot-drift | `snapshots/v1/openapi.json` | {V1_DRIFT}<br>{V1_FIX} |" in comment["body"]

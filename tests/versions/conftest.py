@@ -15,6 +15,17 @@ from classifier.cli import main
 from tests.run_record import Run as BaseRun
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "service"
+# What the snapshot check says when a field is added to the frozen v1 model in code.
+V1_DRIFT = (
+    "frozen v1: the app no longer serves snapshots/v1/openapi.json: OAS508 GET /proofs/{proof_id} response 200 "
+    "application/json: property 'note' added (shared by 2 operations: GET /proofs/{proof_id}, POST /proofs); v1 "
+    "never changes: change its code back until the app serves snapshots/v1/openapi.json again, and make the change "
+    "in v2 (then classify snapshot --version v2)"
+)
+V1_FIX = ("fix: Change the frozen version's code back until `classify snapshot --check` passes, then ship the change "
+          "where change is allowed: in a later version that is not frozen (its code, then `classify snapshot --version "
+          "v2`), or as a new version (serve it, `classify snapshot --version v3`, a contract test, and the version "
+          "listed as supported). (classify explain VER201)")
 
 CONFIG = """\
 [tool.classifier.api]

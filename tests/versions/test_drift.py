@@ -10,19 +10,10 @@ import pytest
 
 from classifier.commands.snapshot import main
 from tests.run_record import Run
-from tests.versions.conftest import add_field_in_code, regenerate_equivalent
+from tests.versions.conftest import V1_DRIFT, V1_FIX, add_field_in_code, regenerate_equivalent
 
-V1_DRIFT = (
-    "frozen v1: the app no longer serves snapshots/v1/openapi.json: OAS508 GET /proofs/{proof_id} response 200 "
-    "application/json: property 'note' added (shared by 2 operations: GET /proofs/{proof_id}, POST /proofs); v1 never changes: change its code back until the app serves "
-    "snapshots/v1/openapi.json again, and make the change in v2 (then classify snapshot --version v2)"
-)
 NOTE_ADDED = ("GET /proofs/{proof_id} response 200 application/json: property 'note' added "
               "(shared by 2 operations: GET /proofs/{proof_id}, POST /proofs)")
-V1_FIX = ("fix: Change the frozen version's code back until `classify snapshot --check` passes, then ship the change "
-          "where change is allowed: in a later version that is not frozen (its code, then `classify snapshot --version "
-          "v2`), or as a new version (serve it, `classify snapshot --version v3`, a contract test, and the version "
-          "listed as supported). (classify explain VER201)")
 
 
 def _check(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
