@@ -110,3 +110,24 @@ def script_heads(location: str) -> ScriptHeads:
 def joined(heads: frozenset[str] | list[str] | tuple[str, ...]) -> str:
     """Heads as the guard shows them: sorted, comma-separated, ``<none>`` when empty."""
     return ",".join(sorted(heads)) or "<none>"
+
+
+def heads_to_work_from(
+    database_url: str | None, version_table: str, code_heads: frozenset[str], code: str
+) -> tuple[frozenset[str] | None, str, list[GuardFinding]]:
+    """The heads a rollback or downgrade starts from, where they came from, and what went wrong reading them.
+
+    Without a database, the heads of the running code (``code`` names it); with one, the database's own,
+    ``None`` when it cannot be read or its version table is malformed (the findings say which).
+    """
+    if database_url is None:
+        return code_heads, f"the migrations of {code}", []
+    engine = open_engine(database_url)
+    try:
+        state = database_heads(engine, version_table)
+    finally:
+        engine.dispose()
+    if not state.reachable:
+        return None, "the database", [unreachable("upgrade.E002", engine, state)]
+    odd = malformed("upgrade.E009", state, version_table)
+    return (None, "the database", [odd]) if odd is not None else (state.heads, "the database", [])

@@ -87,20 +87,6 @@ def verify_command(baseline: dict[str, Any]) -> str:
     )  # fmt: skip
 
 
-def _heads(request: DowngradeRequest, graph: RevisionGraph) -> tuple[frozenset[str] | None, str, list[GuardFinding]]:
-    if request.database_url is None:
-        return frozenset(graph.heads()), f"the migrations of {request.current}", []
-    engine = db.open_engine(request.database_url)
-    try:
-        state = db.database_heads(engine, request.version_table)
-    finally:
-        engine.dispose()
-    if not state.reachable:
-        return None, "the database", [db.unreachable("upgrade.E002", engine, state)]
-    odd = db.malformed("upgrade.E009", state, request.version_table)
-    return (None, "the database", [odd]) if odd is not None else (state.heads, "the database", [])
-
-
 def _undo(graph: RevisionGraph, heads: frozenset[str], to: str) -> list[str]:
     """Revisions under ``heads`` and above ``to``, newest first (heads the graph lacks first of all)."""
     below: set[str] = set()
@@ -162,7 +148,9 @@ def check_downgrade(request: DowngradeRequest) -> dict[str, Any]:
     files = CommitFiles(request.repo, request.current)
     try:
         graph = read_graph(files, migration_trees(files, request.tree))
-        heads, where, findings = _heads(request, graph)
+        heads, where, findings = db.heads_to_work_from(
+            request.database_url, request.version_table, frozenset(graph.heads()), request.current
+        )
         judged: list[RevisionJudgement] = []
         undo: list[str] = []
         left: list[str] = []

@@ -72,25 +72,6 @@ def _graph_at(repo: Path, ref: str, tree: str | None) -> _Side:
         files.close()
 
 
-def _current_heads(
-    request: RollbackRequest, current_graph: RevisionGraph
-) -> tuple[frozenset[str] | None, str, list[GuardFinding]]:
-    """The heads to roll back under (``None``: unknown), where they came from, and what went wrong reading them."""
-    if request.database_url is None:
-        return frozenset(current_graph.heads()), f"the migrations of {request.current}", []
-    engine = db.open_engine(request.database_url)
-    try:
-        state = db.database_heads(engine, request.version_table)
-    finally:
-        engine.dispose()
-    if not state.reachable:
-        return None, "the database", [db.unreachable("upgrade.E002", engine, state)]
-    odd = db.malformed("upgrade.E009", state, request.version_table)
-    if odd is not None:
-        return None, "the database", [odd]
-    return state.heads, "the database", []
-
-
 def never_seen(heads: frozenset[str], old: RevisionGraph, current: RevisionGraph) -> list[str]:
     """Revisions under ``heads`` (in the current graph) that the old graph lacks, oldest first."""
     below: set[str] = set(heads)
@@ -148,7 +129,9 @@ def check_rollback(request: RollbackRequest) -> tuple[dict[str, Any], dict[str, 
     """
     old = _graph_at(request.repo, request.to, request.tree)
     current = _graph_at(request.repo, request.current, request.tree)
-    heads, where, findings = _current_heads(request, current.graph)
+    heads, where, findings = db.heads_to_work_from(
+        request.database_url, request.version_table, frozenset(current.graph.heads()), request.current
+    )
     unseen = never_seen(heads, old.graph, current.graph) if heads else []
     judged = _judge_window(request, current, unseen) if unseen else []
     old_heads = frozenset(old.graph.heads())
