@@ -9,13 +9,25 @@ than a Python walk; each referenced component is checked once.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from typing import Any
 
-from classifier.surfaces.openapi.refs import At, Resolver
+from classifier.surfaces.openapi.refs import MAX_CHAIN, At, Resolver
 
 _REF = re.compile(rb'"\$ref": ?"((?:[^"\\]|\\.)*)"')
+
+
+def _optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+# The faster encoder when installed, looked up once rather than on every (possibly deeply nested) call.
+orjson: Any = _optional("orjson")
 
 
 class UnchangedCheck:
@@ -29,15 +41,17 @@ class UnchangedCheck:
         # references are found once (values live as long as the comparison).
         self._refs: dict[int, set[str]] = {}
 
-    def same(self, base: At, head: At) -> bool:
+    def same(self, base: At, head: At, depth: int = 0) -> bool:
         if base.doc.path != head.doc.path or base.value != head.value:
             return False
+        if depth > MAX_CHAIN:
+            return False  # not known to be unchanged: the full comparison judges it, within its own budget
         refs = self._refs.get(id(head.value))
         if refs is None:
             refs = self._refs[id(head.value)] = refs_in(head.value)
-        return all(self._clean_ref(base, head, ref) for ref in refs)
+        return all(self._clean_ref(base, head, ref, depth) for ref in refs)
 
-    def _clean_ref(self, base: At, head: At, ref: str) -> bool:
+    def _clean_ref(self, base: At, head: At, ref: str, depth: int) -> bool:
         key = (head.doc.path, ref)
         known = self._clean.get(key)
         if known is not None:
@@ -49,7 +63,7 @@ class UnchangedCheck:
         except Exception:  # noqa: BLE001 - a broken reference is reported by the full comparison
             result = False
         else:
-            result = self.same(old, new)
+            result = self.same(old, new, depth + 1)
         self._clean[key] = result
         return result
 
@@ -69,9 +83,7 @@ def _unescape(raw: bytes) -> str:
 
 
 def _dumps(value: Any) -> bytes:
-    try:
-        import orjson
-    except ImportError:
+    if orjson is None:
         return json.dumps(value).encode("utf-8")
     try:
         return orjson.dumps(value)
