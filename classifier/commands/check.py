@@ -23,9 +23,10 @@ from classifier.errors import UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time to keep start-up cheap
     from classifier.model import Label, Side
-    from classifier.sources.gitcmd import Git
     from classifier.policy.config import Config
     from classifier.sources import Source
+    from classifier.sources.gitcmd import Git
+
 
 def configure(check: argparse.ArgumentParser) -> None:
     """Add the comparison options to the ``check`` parser."""
@@ -36,8 +37,8 @@ def configure(check: argparse.ArgumentParser) -> None:
                        "(default: origin/HEAD, origin/main, main, origin/master or master)")
     where.add_argument("--head", metavar="REF", help="head commit (default: the working tree)")
     where.add_argument("--staged", action="store_true", help="compare the index (staged changes) instead of the working tree")
-    where.add_argument("--hook", action="store_true", help="as a pre-commit hook: the staged content, or in pre-push "
-                       "PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, against the merge-base with the default branch")
+    where.add_argument("--hook", action="store_true", help="as a pre-commit hook: the commit being made (HEAD to the "
+                       "index) under the default branch's policy, or in pre-push PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF")
     where.add_argument("--repo", metavar="DIR", type=Path, default=Path("."), help="repository (default: the current folder)")
     where.add_argument("--base-dir", metavar="DIR", type=Path, help="compare two plain folders instead of git revisions")
     where.add_argument("--head-dir", metavar="DIR", type=Path, help="the head folder, with --base-dir")
@@ -61,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
 
     outputs = distinct_outputs(args.formats or [Output("text", None)])
     source, config_root = _open_source(args)
-    branch = _branch_source(args)
+    branch: Source | None = None
     try:
+        branch = _branch_source(args)
         committed, proposed = _policy(source, config_root, args.config)
         if branch is not None and args.config is None:
             # The hook's pre-commit stage judges the commit being made under the default branch's policy;
