@@ -57,6 +57,9 @@ def _differences(applied: Config, proposed: Config) -> Iterator[tuple[str, str, 
         yield "changed", "base", f"base {applied.table.get('base')!r} → {proposed.table.get('base')!r} (local runs only)"
     if applied.files != proposed.files:
         yield "changed", "files", "[files] changed (which files count as documentation or observability)"
+    if applied.limits != proposed.limits:
+        # A budget decides how much is read, never what passes: past it, a contract file still blocks.
+        yield "changed", "limits", "[limits] changed (how large an input is read before it is refused)"
     for name in SURFACE_TABLES:
         yield from _surface(name, applied.table.get(name), proposed.table.get(name))
 
