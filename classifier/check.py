@@ -45,12 +45,13 @@ def _run(
             continue
         claimed = {id(pair) for pair in mine}
         remaining = [pair for pair in remaining if id(pair) not in claimed]
-        compared_on = source
+        compared_on, originals = source, {pair.path: pair for pair in mine}
         if branch is not None and surface.name == "migrations":
             mine, compared_on = _seen_from_the_branch(mine, branch), branch
         findings.extend(judge(surface.name, surface.compare(mine, compared_on)))
-        # A file claimed for where it lives that turned out not to be the surface's goes on to the next one.
-        remaining.extend(getattr(surface, "declined", ()))
+        # A file claimed for where it lives that turned out not to be the surface's goes on to the next one,
+        # as this run sees it (the branch view is the migrations surface's alone).
+        remaining.extend(originals.get(pair.path, pair) for pair in getattr(surface, "declined", ()))
     if "api" in config.table:
         findings = _with_versions(findings, pairs, source, config)
     committed = config if committed is None else committed
