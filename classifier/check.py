@@ -46,7 +46,7 @@ def _run(
         claimed = {id(pair) for pair in mine}
         remaining = [pair for pair in remaining if id(pair) not in claimed]
         compared_on, originals = source, {pair.path: pair for pair in mine}
-        if branch is not None and surface.name == "migrations":
+        if branch is not None and getattr(surface, "judged_from_the_default_branch", False):
             mine, compared_on = _seen_from_the_branch(mine, branch), branch
         findings.extend(judge(surface.name, surface.compare(mine, compared_on)))
         # A file claimed for where it lives that turned out not to be the surface's goes on to the next one,

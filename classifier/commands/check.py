@@ -22,10 +22,9 @@ from classifier.commands.common import (
 from classifier.errors import UsageError
 
 if TYPE_CHECKING:  # imported lazily at run time to keep start-up cheap
-    from classifier.model import Label, Side
+    from classifier.model import Label
     from classifier.policy.config import Config
     from classifier.sources import Source
-    from classifier.sources.gitcmd import Git
 
 
 def configure(check: argparse.ArgumentParser) -> None:
@@ -94,11 +93,22 @@ def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, 
     switch off its own check; a file named with ``--config`` is trusted as given.
     """
     from classifier.model import Side
-    from classifier.policy.config import load_committed_config, load_config
+    from classifier.policy.config import (
+        CONFIG_NAMES,
+        load_committed_config,
+        load_config,
+    )
 
     if explicit is not None:
         return load_config(root, explicit), None
-    return load_committed_config(source, Side.BASE), load_committed_config(source, Side.HEAD)
+    applied = load_committed_config(source, Side.BASE)
+    # Unchanged policy files (the usual case): the head proposes what applies, parsed and validated once.
+    unchanged = all(
+        source.file_mode(Side.BASE, name) == source.file_mode(Side.HEAD, name)
+        and source.read(Side.BASE, name) == source.read(Side.HEAD, name)
+        for name in CONFIG_NAMES
+    )
+    return applied, applied if unchanged else load_committed_config(source, Side.HEAD)
 
 
 def _refuse_cache_inside(config: Config, root: Path) -> None:
@@ -178,28 +188,20 @@ def _configured_base(repo: Path) -> str | None:
 
     Only the committed file counts, never an uncommitted edit of it; CI names its base explicitly.
     """
+    from classifier.errors import GitError
     from classifier.model import Side
     from classifier.policy.config import load_committed_config
-    from classifier.sources.gitcmd import Git, find_toplevel
+    from classifier.sources.commit import CommitFiles
 
-    base = load_committed_config(_HeadCommit(Git(find_toplevel(repo))), Side.HEAD).table.get("base")
+    try:
+        head = CommitFiles(repo, "HEAD")
+    except GitError:
+        return None  # no commit yet: opening the comparison says so, with its fix
+    try:
+        base = load_committed_config(head, Side.HEAD).table.get("base")
+    finally:
+        head.close()
     return str(base) if base else None
-
-
-class _HeadCommit:
-    """The files of the HEAD commit, read as a tree (content and git's mode), before a source is opened."""
-
-    def __init__(self, git: Git) -> None:
-        self.git = git
-
-    def read(self, side: Side, path: str) -> bytes | None:
-        proc = self.git.run("cat-file", "blob", f"HEAD:{path}", check=False)
-        return proc.stdout if proc.returncode == 0 else None
-
-    def file_mode(self, side: Side, path: str) -> str | None:
-        proc = self.git.run("ls-tree", "HEAD", "--", path, check=False)
-        listed = proc.stdout.decode("utf-8", "replace").split(" ", 1)[0] if proc.returncode == 0 else ""
-        return listed or None
 
 
 def _label(name: str) -> Label:

@@ -84,6 +84,10 @@ class Source(Protocol):
         """Every file path below the folder ``under`` ('' for the whole tree) at ``side``."""
         ...
 
+    def file_mode(self, side: Side, path: str) -> str | None:
+        """Git's mode for ``path`` at ``side`` (``120000`` a symlink), or ``None`` if absent."""
+        ...
+
     def close(self) -> None:
         """Release helper processes."""
         ...

@@ -6,7 +6,10 @@ file at the same revision). Surfaces are tried in the order below; the first
 to claim a file owns it, and ``files`` takes whatever is left. A surface that
 claims files by where they live may find one is not its own once read (a JSON
 file beside a spec that no spec references): it lists it in ``declined`` after
-``compare`` and the next surfaces get it. A surface's
+``compare`` and the next surfaces get it. A surface whose verdict depends on
+what the default branch already holds (``judged_from_the_default_branch``: an
+applied migration is one the default branch has) compares its files on the
+branch view in the hook's pre-commit stage. A surface's
 package imports nothing heavy at import time: parsers are loaded only when it
 has a file to compare.
 """

@@ -23,12 +23,13 @@ from typing import Any
 
 from classifier.guard.findings import GuardFinding
 from classifier.model import Side
+from classifier.sources.commit import CommitFiles
 from classifier.surfaces.migrations.graph import RevisionGraph
 from classifier.upgrade import database as db
 from classifier.upgrade.catalogue import exit_status, finding
 from classifier.upgrade.expand import RevisionJudgement, read_revision, safe_downgrade
 from classifier.upgrade.records import UPGRADE_RECORD_VERSION, findings_block, now
-from classifier.upgrade.revisions import CommitFiles, migration_trees, read_graph
+from classifier.upgrade.revisions import migration_trees, read_graph
 
 BASE = "base"
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from classifier.model import Side
+from classifier.sources.commit import CommitFiles
 from classifier.surfaces.migrations.classify import (
     ADDED,
     LOCKING_INDEX,
@@ -39,7 +40,6 @@ from classifier.surfaces.migrations.model import (
     Operation,
     SqlStatement,
 )
-from classifier.upgrade.revisions import CommitFiles
 
 # Verdicts about locks and reruns: they say how a revision runs, not whether old code still fits the schema.
 _NEUTRAL_RULES = frozenset({LOCKING_INDEX, OP_NOT_RERUNNABLE, SQL_NOT_RERUNNABLE, "column-altered-compatibly"})

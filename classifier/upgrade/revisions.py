@@ -12,63 +12,16 @@ imported or run from the revision.
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 
 from classifier.errors import GitError
-from classifier.model import Revision, Side
-from classifier.sources import FilePair
-from classifier.sources.gitcmd import CatFileBatch, Git, find_toplevel
+from classifier.model import Side
+from classifier.sources.commit import CommitFiles
 from classifier.surfaces.migrations import tree_of
 from classifier.surfaces.migrations.config import MigrationsConfig
 from classifier.surfaces.migrations.graph import RevisionGraph
 from classifier.surfaces.migrations.graphscan import cheap_graph_fields
 from classifier.surfaces.migrations.locate import discover_trees
 from classifier.surfaces.migrations.model import GraphFields
-
-
-class CommitFiles:
-    """The files of one commit, answering the ``Source`` reads for either side.
-
-    Args:
-        repo: A folder inside the repository.
-        ref: Any commit-ish; resolved once.
-
-    Raises:
-        GitError: ``repo`` is not a repository or ``ref`` names no commit.
-    """
-
-    def __init__(self, repo: Path, ref: str) -> None:
-        self.git = Git(find_toplevel(repo))
-        sha = self.git.commit_or_none(ref)
-        if sha is None:
-            raise GitError(
-                f"unknown revision '{ref}'", hint="fetch it (`git fetch --tags origin`) or pass a commit sha"
-            )
-        self.ref, self.sha = ref, sha
-        # Both sides are the one commit: the surface's readers ask for a side.
-        self.base = self.head = Revision(ref, sha, f"commit {ref}")
-        self._batch: CatFileBatch | None = None
-
-    def read(self, side: Side, path: str) -> bytes | None:
-        if self._batch is None:
-            self._batch = CatFileBatch(self.git.top)
-        return self._batch.read(f"{self.sha}:{path}")
-
-    def changed_files(self) -> list[FilePair]:
-        return []
-
-    def read_blob(self, side: Side, pair: FilePair) -> bytes | None:
-        path = pair.path_at(side)
-        return None if path is None else self.read(side, path)
-
-    def list_files(self, side: Side, under: str) -> list[str]:
-        out = self.git.run("ls-tree", "-r", "-z", "--name-only", self.sha, "--", *([under] if under else [])).stdout
-        return [path for path in out.decode("utf-8", "surrogateescape").split("\0") if path]
-
-    def close(self) -> None:
-        if self._batch is not None:
-            self._batch.close()
-            self._batch = None
 
 
 def migration_trees(files: CommitFiles, tree: str | None) -> list[str]:

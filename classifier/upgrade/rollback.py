@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from classifier.guard.findings import GuardFinding
+from classifier.guard.window import WINDOW_ENV, accepts, window_document
+from classifier.sources.commit import CommitFiles
 from classifier.surfaces.migrations.graph import RevisionGraph
 from classifier.upgrade import database as db
 from classifier.upgrade.catalogue import exit_status, finding
 from classifier.upgrade.expand import RevisionJudgement, expand_only, read_revision
 from classifier.upgrade.records import UPGRADE_RECORD_VERSION, findings_block, now
-from classifier.upgrade.revisions import CommitFiles, migration_trees, read_graph
-from classifier.guard.window import WINDOW_ENV, accepts, window_document
+from classifier.upgrade.revisions import migration_trees, read_graph
 
 EXACT, ADDITIVE, INCOMPATIBLE, UNKNOWN = "exact", "additive-window", "incompatible", "unknown"
 

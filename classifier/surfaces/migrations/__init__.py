@@ -31,6 +31,10 @@ class MigrationsSurface:
 
     name = SURFACE
 
+    # "Applied" means present on the default branch: in the hook's pre-commit stage the claimed files are
+    # compared from the default branch's merge-base, not from HEAD (see ``check.py``).
+    judged_from_the_default_branch = True
+
     def __init__(self, config: Config) -> None:
         self.config = MigrationsConfig.from_table(config.table.get("migrations", {}))
         # Repository modules applied revisions import, found by ``claim``; judged as code by later surfaces too.

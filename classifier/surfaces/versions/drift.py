@@ -81,6 +81,9 @@ class CommittedAgainstServed:
     def list_files(self, side: Side, under: str) -> list[str]:
         return self.files.list_files(Side.BASE, under)
 
+    def file_mode(self, side: Side, path: str) -> str | None:
+        return self.files.file_mode(Side.BASE, path)
+
     def close(self) -> None:
         """Nothing to release: the folder is read directly."""
 

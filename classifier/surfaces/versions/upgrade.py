@@ -41,6 +41,9 @@ class HeadOnlySource:
     def list_files(self, side: Side, under: str) -> list[str]:
         return self.source.list_files(Side.HEAD, under)
 
+    def file_mode(self, side: Side, path: str) -> str | None:
+        return self.source.file_mode(Side.HEAD, path)
+
     def close(self) -> None:
         """The wrapped source is closed by its owner."""
 
