@@ -103,12 +103,18 @@ def _policy(source: Source, root: Path, explicit: Path | None) -> tuple[Config, 
         return load_config(root, explicit), None
     applied = load_committed_config(source, Side.BASE)
     # Unchanged policy files (the usual case): the head proposes what applies, parsed and validated once.
-    unchanged = all(
-        source.file_mode(Side.BASE, name) == source.file_mode(Side.HEAD, name)
-        and source.read(Side.BASE, name) == source.read(Side.HEAD, name)
-        for name in CONFIG_NAMES
-    )
+    unchanged = all(_same_file(source, name) for name in CONFIG_NAMES)
     return applied, applied if unchanged else load_committed_config(source, Side.HEAD)
+
+
+def _same_file(source: Source, name: str) -> bool:
+    from classifier.model import Side
+
+    mode = source.file_mode(Side.BASE, name)
+    if mode != source.file_mode(Side.HEAD, name):
+        return False
+    # Absent on both sides needs no read (a working-tree read would list the whole tree to answer).
+    return mode is None or source.read(Side.BASE, name) == source.read(Side.HEAD, name)
 
 
 def _refuse_cache_inside(config: Config, root: Path) -> None:
