@@ -232,6 +232,8 @@ class GitSource:
         if name is None:
             return None  # outside the tree: no revision holds it
         if self._on_disk(side):
+            if not os.path.lexists(self.top / name):
+                return None  # absent: no need to list the working tree to know git would not record it
             # An ignored file is on disk but not in the head: `git add -A`
             # would not record it, and a CI checkout would not have it.
             return self._read_worktree(name) if name in self._worktree_paths() else None
@@ -251,7 +253,7 @@ class GitSource:
         if self._on_disk(side):
             full = path_below(self.top, name, self._folders)
             if full is None or not os.path.lexists(full):
-                return None  # absent: no need to list the working tree to know git would not record it
+                return None  # absent: as for a read, no listing of the working tree is needed
             return worktree_mode(full) if name in self._worktree_paths() else None
         if side is Side.HEAD and self.mode == HeadMode.STAGED:
             return self._index_mode(name)
