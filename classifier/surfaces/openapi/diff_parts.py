@@ -68,6 +68,8 @@ def _param_contract(walk: Walk, where: str, name: str) -> str | None:
 def diff_parameters(walk: Walk, old: Operation, new: Operation, ctx: Context) -> None:
     before, after = _parameters(walk, walk.base, old), _parameters(walk, walk.head, new)
     for key in sorted(before.keys() | after.keys()):
+        if key in before and key in after and walk.same(before[key], after[key]):
+            continue  # most parameters of a changed operation are untouched
         param = after.get(key) or before[key]
         name = str(param.get("name"))
         # A webhook's or callback's parameters are sent by the API: judged like a response.
@@ -176,8 +178,11 @@ def _content(walk: Walk, old: At | None, new: At | None, ctx: Context, direction
     for media in sorted(set(after) - set(before)):
         walk.added("media-type-added", new.child(media), ctx, f"media type {media} added", key=media)  # type: ignore[union-attr,arg-type]
     for media in sorted(set(before) & set(after)):
-        old_schema = _described(old.child(media).child("schema"))  # type: ignore[union-attr]
-        new_schema = _described(new.child(media).child("schema"))  # type: ignore[union-attr]
+        old_media, new_media = old.child(media), new.child(media)  # type: ignore[union-attr]
+        if walk.same(old_media, new_media):
+            continue
+        old_schema = _described(old_media.child("schema"))  # type: ignore[union-attr]
+        new_schema = _described(new_media.child("schema"))  # type: ignore[union-attr]
         sub = Context(f"{ctx.where} {media}", direction, "", f"{ctx.subject}|{media}", ctx.contracts, True,
                       loose=not is_json(str(media)))
         if old_schema is not None and new_schema is not None:
@@ -233,6 +238,8 @@ def _responses(resolver: Resolver, op: At) -> dict[str, At]:
 
 
 def _response_pair(walk: Walk, old: At, new: At, ctx: Context) -> None:
+    if walk.same(old, new):
+        return  # most responses of a changed operation are untouched: skip them at C speed
     _headers(walk, old.child("headers"), new.child("headers"), ctx)
     diff_links(walk, old.child("links"), new.child("links"), ctx)
     _content(walk, old.child("content"), new.child("content"), ctx, ctx.direction)
@@ -243,6 +250,8 @@ def _headers(walk: Walk, old: At | None, new: At | None, ctx: Context) -> None:
     after = _by_lower(walk.head, new)
     signature = {h.lower() for h in walk.config.signature_headers}
     for key in sorted(before.keys() | after.keys()):
+        if key in before and key in after and walk.same(before[key][1], after[key][1]):
+            continue
         name, header = after.get(key) or before[key]
         sub = Context(ctx.where, ctx.direction, "", f"{ctx.subject}|header:{key}", ctx.contracts)
         sub = sub.with_contract("signature" if key in signature else None)

@@ -15,6 +15,7 @@ it closes (a schema combined with itself adds nothing).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +86,9 @@ class _Views:
     """The memo of one side's views, kept on its resolver."""
 
     def __init__(self, resolver: Resolver) -> None:
-        self.resolver = resolver
+        # A weak reference: the resolver keeps this memo, and a cycle between them would keep a
+        # whole parsed spec alive until the cyclic collector (disabled during a comparison) finds it.
+        self.resolver: Resolver = weakref.proxy(resolver)
         self.done: dict[tuple[str, tuple[str, ...]], View] = {}
         self.active: set[tuple[str, tuple[str, ...]]] = set()
 
