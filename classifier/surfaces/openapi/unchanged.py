@@ -37,6 +37,8 @@ class UnchangedCheck:
         self.base = base
         self.head = head
         self._clean: dict[tuple[str, str], bool] = {}
+        # The references of each file already proven clean: most values are answered by one subset test.
+        self._proven: dict[str, set[str]] = {}
         # The same value is asked about once per operation that reaches it; its
         # references are found once (values live as long as the comparison).
         self._refs: dict[int, set[str]] = {}
@@ -49,7 +51,12 @@ class UnchangedCheck:
         refs = self._refs.get(id(head.value))
         if refs is None:
             refs = self._refs[id(head.value)] = refs_in(head.value)
-        return all(self._clean_ref(base, head, ref, depth) for ref in refs)
+        proven = self._proven.get(head.doc.path)
+        if proven is None:
+            proven = self._proven[head.doc.path] = set()
+        if refs <= proven:
+            return True
+        return all(self._clean_ref(base, head, ref, depth) for ref in refs - proven)
 
     def _clean_ref(self, base: At, head: At, ref: str, depth: int) -> bool:
         key = (head.doc.path, ref)
@@ -65,6 +72,8 @@ class UnchangedCheck:
         else:
             result = self.same(old, new, depth + 1)
         self._clean[key] = result
+        if result:
+            self._proven[head.doc.path].add(ref)
         return result
 
 
