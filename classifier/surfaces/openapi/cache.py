@@ -20,7 +20,7 @@ from typing import Any
 
 from classifier.surfaces.openapi.document import LineTable, Pointer
 
-FORMAT = "classify-openapi-yaml-2"  # 2: base-60 numbers kept as text, NaN and infinities refused
+FORMAT = "classify-openapi-yaml-3"  # 3: keys of a mapping win over merged ones wherever `<<` stands
 
 # A line tree mirrors the values: (lines of the members, child trees of container members).
 LineTree = tuple[Any, dict[str, Any]]

@@ -107,10 +107,11 @@ class _Converter:
     def _mapping(self, node: Any, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
+        merges: list[tuple[Any, int]] = []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == _MERGE:
-                self._merge(result, key_lines, self.convert(value_node, depth + 1), line)
+                merges.append((self.convert(value_node, depth + 1), line))
                 continue
             if key_node.id != "scalar":
                 raise LoadError("a mapping key must be a plain scalar", line)
@@ -119,6 +120,9 @@ class _Converter:
                 raise LoadError(f"duplicate key {key!r} (first at line {key_lines[key]})", line)
             result[key] = self.convert(value_node, depth + 1)
             key_lines[key] = line
+        for merged, line in merges:
+            # Merged keys never override the mapping's own, wherever `<<` stands (YAML's merge key type).
+            self._merge(result, key_lines, merged, line)
         self.lines.keys[id(result)] = key_lines
         return result
 
@@ -144,7 +148,7 @@ class _Converter:
             return node.value
         try:
             value = construct(self.constructor, node)
-        except (ValueError, TypeError, ArithmeticError):  # a literal the constructor cannot read stays text
+        except (ValueError, TypeError, ArithmeticError, KeyError):  # a literal it cannot read (`!!bool maybe`) stays text
             return node.value
         if isinstance(value, float) and not math.isfinite(value):
             raise LoadError(f"{node.value} is not a number JSON can hold (OpenAPI YAML must stay JSON-compatible)",

@@ -147,3 +147,22 @@ def test_recursive_schema_is_compared_not_looped(tmp_path: Path, capsys: pytest.
     code, out, _ = compare(tmp_path, capsys, {SPEC: spec("        name: {type: string}\n")}, base={SPEC: spec("")})
     assert code == 0
     assert "OAS508 response-property-added  line 18: GET /a response 200 application/json: property 'Node.name' added" in out
+
+
+def test_a_bool_tag_on_a_word_yaml_cannot_read_stays_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = compare(tmp_path, capsys, {SPEC: GOOD + "x-flag: !!bool maybe\n"})
+    assert code == 0 and "Traceback" not in err
+    assert "OAS107 spec-edited-without-contract-change" in out
+
+
+def test_keys_of_the_mapping_override_merged_keys_wherever_the_merge_stands(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def spec(schema: str) -> str:
+        return _ref_spec("#/components/schemas/Pet") + (
+            "components:\n  schemas:\n    Base: &base {type: object, required: [id]}\n"
+            f"    Pet:\n{schema}")
+    explicit = "      type: object\n      required: [id, name]\n"
+    merged_first = "      <<: *base\n      required: [id, name]\n"
+    code, out, err = compare(tmp_path, capsys, {SPEC: spec(merged_first)}, base={SPEC: spec(explicit)})
+    assert code == 0, err
+    assert "OAS107 spec-edited-without-contract-change" in out
