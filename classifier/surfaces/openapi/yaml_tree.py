@@ -68,22 +68,28 @@ class _Converter:
         self.constructor = SafeConstructor()
 
     def convert(self, node: Any, depth: int) -> Any:
-        known = self.done.get(id(node))
+        if node.id == "scalar":
+            # A scalar holds nothing and cannot recurse: converting it again where it is aliased costs the
+            # same one node the budget counts, so only containers are remembered.
+            self._spend(1, node)
+            return self._scalar(node)
+        key = id(node)
+        known = self.done.get(key)
         if known is not None:
             # An alias: share the value, but count what it would expand to so a
             # billion-laughs document is refused instead of walked.
             self._spend(known[1], node)
             return known[0]
-        if id(node) in self.active:
+        if key in self.active:
             raise LoadError("recursive YAML alias", node.start_mark.line + 1)
         if depth > MAX_DEPTH:
             raise LoadError(f"nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
         before = self.expanded
-        self.active.add(id(node))
-        value = self._convert_node(node, depth)
-        self.active.discard(id(node))
+        self.active.add(key)
+        value = self._sequence(node, depth) if node.id == "sequence" else self._mapping(node, depth)
+        self.active.discard(key)
         self._spend(1, node)
-        self.done[id(node)] = (value, self.expanded - before)
+        self.done[key] = (value, self.expanded - before)
         return value
 
     def _spend(self, amount: int, node: Any) -> None:
@@ -94,15 +100,10 @@ class _Converter:
                 node.start_mark.line + 1,
             )
 
-    def _convert_node(self, node: Any, depth: int) -> Any:
-        kind = node.id
-        if kind == "scalar":
-            return self._scalar(node)
-        if kind == "sequence":
-            items = [self.convert(child, depth + 1) for child in node.value]
-            self.lines.items[id(items)] = [child.start_mark.line + 1 for child in node.value]
-            return items
-        return self._mapping(node, depth)
+    def _sequence(self, node: Any, depth: int) -> list[Any]:
+        items = [self.convert(child, depth + 1) for child in node.value]
+        self.lines.items[id(items)] = [child.start_mark.line + 1 for child in node.value]
+        return items
 
     def _mapping(self, node: Any, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -118,7 +119,12 @@ class _Converter:
             key = key_node.value
             if key in key_lines:
                 raise LoadError(f"duplicate key {key!r} (first at line {key_lines[key]})", line)
-            result[key] = self.convert(value_node, depth + 1)
+            if value_node.id == "scalar":
+                # Most values are text: taken here, without a call per value (the budget still counts it).
+                self.expanded += 1
+                result[key] = value_node.value if value_node.tag == _STR else self._scalar(value_node)
+            else:
+                result[key] = self.convert(value_node, depth + 1)
             key_lines[key] = line
         for merged, line in merges:
             # Merged keys never override the mapping's own, wherever `<<` stands (YAML's merge key type).
