@@ -180,12 +180,37 @@ def read_file_or_link(full: Path, limit: int | None = None) -> bytes | None | Ov
             return None
         if limit is not None and info.st_size > limit:
             return Oversized(info.st_size)
-        with full.open("rb") as handle:
-            # At most one byte past the limit: a file that grew since lstat is caught too.
-            data = handle.read() if limit is None else handle.read(limit + 1)
+        # At most one byte past the limit: a file that grew since lstat is caught too.
+        data = _read_regular(full, info.st_size, None if limit is None else limit + 1)
         return Oversized(len(data)) if limit is not None and len(data) > limit else data
     except OSError as exc:
         raise SourceError(f"{full}: cannot be read ({exc.strerror})", hint="make the file readable") from None
+
+
+def _read_regular(full: Path, expected: int, most: int | None) -> bytes:
+    """A regular file's bytes, at most ``most`` of them, in reads sized by ``expected`` (its size at lstat).
+
+    The buffer is the file's size, not the limit: a buffered ``read(limit)``
+    allocates the whole limit (20 MB by default) for every file, however
+    small, which made reading 20,000 small files four times slower, and left
+    each one held afterwards on a page of its own. One byte more than
+    expected is asked for, so the end of the file (or its growth since lstat)
+    is seen.
+    """
+    chunks: list[bytes] = []
+    got, ask = 0, expected + 1
+    fd = os.open(full, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        while most is None or got < most:
+            chunk = os.read(fd, ask if most is None else min(ask, most - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            ask = 1 << 20  # grown since lstat: the rest a megabyte at a time
+    finally:
+        os.close(fd)
+    return b"".join(chunks)  # one chunk, the usual case, is returned as it is, not copied
 
 
 def within_limit(found: bytes | None | Oversized, path: str, side: Side) -> bytes | None:
