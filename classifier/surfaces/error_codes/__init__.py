@@ -23,6 +23,7 @@ from classifier.errors import ConfigError
 from classifier.model import Change, Side
 from classifier.policy.config import Config
 from classifier.sources import FilePair, Source, looks_binary, read_blobs
+from classifier.sources.limits import FileTooLarge
 from classifier.surfaces.error_codes.config import (
     ErrorCodesConfig,
     TableSpec,
@@ -110,9 +111,10 @@ class DiscoveredTablesSurface:
             yield from compare_pair(pair, source, config, announce=True)
 
 
-def _utf8(data: bytes | None) -> str | None:
-    # Anything else (binary, another declared encoding) is left to the generic surface, which knows those cases.
-    if data is None or looks_binary(data):
+def _utf8(data: bytes | None | FileTooLarge) -> str | None:
+    # Anything else (binary, another declared encoding, over max_file_mb) is left to the generic surface,
+    # which knows those cases.
+    if data is None or isinstance(data, FileTooLarge) or looks_binary(data):
         return None
     try:
         return data.decode("utf-8")
