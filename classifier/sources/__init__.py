@@ -14,11 +14,11 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Protocol, Sequence
+from typing import Generator, Iterator, Protocol, Sequence
 
 from classifier.errors import SourceError
 from classifier.model import Revision, Side
-from classifier.sources.limits import FileTooLarge, Oversized, limits_in_force
+from classifier.sources.limits import MB, FileTooLarge, Oversized, limits_in_force
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,12 +180,37 @@ def read_file_or_link(full: Path, limit: int | None = None) -> bytes | None | Ov
             return None
         if limit is not None and info.st_size > limit:
             return Oversized(info.st_size)
-        with full.open("rb") as handle:
-            # At most one byte past the limit: a file that grew since lstat is caught too.
-            data = handle.read() if limit is None else handle.read(limit + 1)
+        # At most one byte past the limit: a file that grew since lstat is caught too.
+        data = _read_regular(full, info.st_size, None if limit is None else limit + 1)
         return Oversized(len(data)) if limit is not None and len(data) > limit else data
     except OSError as exc:
         raise SourceError(f"{full}: cannot be read ({exc.strerror})", hint="make the file readable") from None
+
+
+def _read_regular(full: Path, expected: int, most: int | None) -> bytes:
+    """A regular file's bytes, at most ``most`` of them, in reads sized by ``expected`` (its size at lstat).
+
+    The buffer is the file's size, not the limit: a buffered ``read(limit)``
+    allocates the whole limit (20 MB by default) for every file, however
+    small, which made reading 20,000 small files four times slower, and left
+    each one held afterwards on a page of its own. One byte more than
+    expected is asked for, so the end of the file (or its growth since lstat)
+    is seen.
+    """
+    chunks: list[bytes] = []
+    got, ask = 0, expected + 1
+    fd = os.open(full, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        while most is None or got < most:
+            chunk = os.read(fd, ask if most is None else min(ask, most - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            ask = 1 << 20  # grown since lstat: the rest a megabyte at a time
+    finally:
+        os.close(fd)
+    return b"".join(chunks)  # one chunk, the usual case, is returned as it is, not copied
 
 
 def within_limit(found: bytes | None | Oversized, path: str, side: Side) -> bytes | None:
@@ -195,18 +220,103 @@ def within_limit(found: bytes | None | Oversized, path: str, side: Side) -> byte
     return found
 
 
+# At most this much of what one reader read is kept for the next: the bytes of
+# the kept sides plus a fixed cost per side for the bookkeeping around them.
+MEMO_BUDGET_BYTES = 32 * MB
+MEMO_COST_PER_SIDE = 200
+
+
+class ReadMemo:
+    """Sides of changed files one reader read and the next will ask for: kept within a byte budget, taken once.
+
+    Error-table discovery reads every changed Python file; the generic surface
+    then compares the ones discovery did not claim. What discovery keeps here,
+    ``read_blobs`` hands to the generic surface instead of reading it again.
+    Past the budget a side is not kept, and is simply read again, so a huge
+    branch never holds more than the budget; a side is handed out once and
+    forgotten, so it is never held twice. Only content is kept: a side over
+    ``max_file_mb`` is refused afresh by whoever reads it next.
+    """
+
+    def __init__(self, budget: int = MEMO_BUDGET_BYTES) -> None:
+        self.budget = budget
+        self._held: dict[tuple[Side, FilePair], bytes | None] = {}
+        self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    @staticmethod
+    def _cost(data: bytes | None) -> int:
+        return MEMO_COST_PER_SIDE + (len(data) if data else 0)
+
+    def keep(self, side: Side, pair: FilePair, data: bytes | None) -> bool:
+        """Hold ``data`` as ``pair``'s content at ``side``; ``False`` (and nothing held) past the budget."""
+        key = (side, pair)
+        if key in self._held:
+            return True  # the same side of the same file: the same content
+        cost = self._cost(data)
+        if self._size + cost > self.budget:
+            return False
+        self._held[key] = data
+        self._size += cost
+        return True
+
+    def take(self, wanted: Sequence[tuple[Side, FilePair]]) -> dict[int, bytes | None]:
+        """The held sides among ``wanted``, by their place in it; each is forgotten as it is handed out."""
+        taken: dict[int, bytes | None] = {}
+        for index, key in enumerate(wanted):
+            if key in self._held:
+                data = taken[index] = self._held.pop(key)
+                self._size -= self._cost(data)
+        return taken
+
+    def clear(self) -> None:
+        self._held.clear()
+        self._size = 0
+
+
+def keep_for_next_read(source: Source, side: Side, pair: FilePair, data: bytes | None) -> None:
+    """Leave one side already read for the next ``read_blobs`` of it (a source without a memo reads it again)."""
+    memo: ReadMemo | None = getattr(source, "memo", None)
+    if memo is not None:
+        memo.keep(side, pair, data)
+
+
 def read_blobs(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> Iterator[bytes | None | FileTooLarge]:
     """``source.read_blob`` for each of many sides, yielded in order, one in memory at a time.
 
     A side over ``max_file_mb`` is not read: its place holds the ``FileTooLarge``
     error instead of content, so one large file does not stop the others. A
-    source that can fetch many objects in one go (git, with a pipelined
-    ``cat-file``) offers ``read_many_blobs``; any other is asked one by one.
+    side left by ``keep_for_next_read`` is taken from the source's memo rather
+    than read again. A source that can fetch many objects in one go (git, with
+    a pipelined ``cat-file``) offers ``read_many_blobs``; any other is asked
+    one by one.
     """
-    read_many = getattr(source, "read_many_blobs", None)
-    if read_many is not None:
-        yield from read_many(wanted)
+    memo: ReadMemo | None = getattr(source, "memo", None)
+    taken = memo.take(wanted) if memo else {}
+    if not taken:
+        yield from _read_each(source, wanted)
         return
+    rest = _read_each(source, [key for index, key in enumerate(wanted) if index not in taken])
+    try:
+        for index in range(len(wanted)):
+            yield taken.pop(index) if index in taken else next(rest)
+    finally:
+        rest.close()  # a caller that stops early ends the reader's process now
+
+
+def _read_each(
+    source: Source, wanted: Sequence[tuple[Side, FilePair]]
+) -> Generator[bytes | None | FileTooLarge, None, None]:
+    if not wanted:
+        return
+    read_many = getattr(source, "read_many_blobs", None)
+    yield from read_many(wanted) if read_many is not None else read_one_by_one(source, wanted)
+
+
+def read_one_by_one(source: Source, wanted: Sequence[tuple[Side, FilePair]]) -> Iterator[bytes | None | FileTooLarge]:
+    """``source.read_blob`` for each side in turn, a side over ``max_file_mb`` yielding its ``FileTooLarge``."""
     for side, pair in wanted:
         try:
             yield source.read_blob(side, pair)

@@ -14,6 +14,7 @@ from classifier.errors import SourceError
 from classifier.model import Revision, Side
 from classifier.sources import (
     FilePair,
+    ReadMemo,
     blob_id,
     path_below,
     read_file_or_link,
@@ -35,6 +36,7 @@ class DirectorySource:
         self.head = Revision(str(head_dir), None, "--head-dir")
         self._blobs: dict[tuple[Side, str], str] = {}
         self._folders: dict[Side, dict[str, bool]] = {Side.BASE: {}, Side.HEAD: {}}
+        self.memo = ReadMemo()  # sides one surface read and the next takes (see read_blobs)
 
     def changed_files(self) -> list[FilePair]:
         base = set(self.list_files(Side.BASE, ""))
@@ -127,7 +129,8 @@ class DirectorySource:
         return sorted(found)
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Nothing to release but what the memo holds."""
+        self.memo.clear()
 
 
 def _streamed_blob_id(full: Path) -> str:

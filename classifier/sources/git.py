@@ -25,9 +25,11 @@ from classifier.errors import GitError
 from classifier.model import Revision, Side
 from classifier.sources import (
     FilePair,
+    ReadMemo,
     blob_id,
     path_below,
     read_file_or_link,
+    read_one_by_one,
     tree_path,
     within_limit,
 )
@@ -82,6 +84,7 @@ class GitSource:
         self._batch: CatFileBatch | None = None
         self._folders: dict[str, bool] = {}  # working-tree folders known to be real, not symlinks
         self._head_paths: frozenset[str] | None = None  # the working tree's files, listed once when first needed
+        self.memo = ReadMemo()  # sides one surface read and the next takes (see read_blobs)
 
     # -- resolving the two sides -------------------------------------------
 
@@ -304,6 +307,9 @@ class GitSource:
         batched = {index: blob for index, (side, pair) in enumerate(wanted)
                    if (blob := pair.base_blob if side is Side.BASE else pair.head_blob)
                    and not self._on_disk(side) and pair.path_at(side) is not None}
+        if not batched:
+            yield from read_one_by_one(self, wanted)  # nothing named by id: no process to start
+            return
         stream = CatFileBatch(self.top, self.git.options)
         answers = stream.read_many(list(batched.values()), limits_in_force().max_file_bytes)
         try:
@@ -384,6 +390,7 @@ class GitSource:
         return _split_paths(self.git.run("ls-tree", "-r", "-z", "--name-only", sha, *spec).stdout)
 
     def close(self) -> None:
+        self.memo.clear()
         if self._batch is not None:
             self._batch.close()
             self._batch = None

@@ -110,6 +110,28 @@ def test_other_file_over_the_limit_is_reported_not_compared_and_never_read(repo:
     assert run.peak_bytes < 200 * MB, f"peaked at {run.peak_bytes / MB:.0f} MB: the file was read"
 
 
+def test_python_module_over_the_limit_is_reported_not_compared(repo: GitRepo) -> None:
+    # Error-table discovery cannot look inside it, so it is not taken for a table: the generic surface reports it.
+    repo.commit("base", **{"pyproject.toml": "[tool.classifier.limits]\nmax_file_mb = 0.5\n", "app__service.py": "X = 1\n"})
+    repo.commit("head", **{"app__service.py": assignments(50_000)})
+
+    assert findings(classify(repo.path, "--format", "json")) == [
+        ("GEN003", "app/service.py", None,
+         "internal change: not compared: 0.7 MB, over the 0.5 MB limit for one file (max_file_mb)"),
+    ]
+
+
+def test_discovered_error_table_over_the_limit_is_refused(repo: GitRepo) -> None:
+    # The base holds a table, so the file is a contract file: past the limit at head it is refused, as a configured one is.
+    repo.commit("base", **{"pyproject.toml": "[tool.classifier.limits]\nmax_file_mb = 0.5\n", "app__errors.py": TABLE_PY})
+    repo.commit("head", **{"app__errors.py": TABLE_PY + assignments(50_000)})
+
+    assert classify(repo.path).error_line == (
+        "classify: error: app/errors.py (head): 0.7 MB is over the 0.5 MB limit for one file; "
+        "fix: raise [tool.classifier.limits] max_file_mb, or exclude the file\n"
+    )
+
+
 def test_many_files_near_the_limit_are_held_one_pair_at_a_time(repo: GitRepo) -> None:
     size = 19 * MB
     for side, message in ((b"base", "base"), (b"head", "head")):

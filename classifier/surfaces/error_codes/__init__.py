@@ -22,7 +22,8 @@ from typing import Iterator, Sequence
 from classifier.errors import ConfigError
 from classifier.model import Change, Side
 from classifier.policy.config import Config
-from classifier.sources import FilePair, Source, looks_binary, read_blobs
+from classifier.sources import FilePair, Source, keep_for_next_read, looks_binary, read_blobs
+from classifier.sources.limits import FileTooLarge
 from classifier.surfaces.error_codes.config import (
     ErrorCodesConfig,
     TableSpec,
@@ -90,14 +91,18 @@ class DiscoveredTablesSurface:
         blobs = iter(read_blobs(source, [(side, pair) for pair in candidates for side in Side]))
         claimed = []
         for pair in candidates:
-            names: set[str] = set()
-            for _side in Side:  # the blobs come in the order asked: base, then head, pair after pair
-                text = _utf8(next(blobs))
-                if text is not None:
-                    names.update(discover_tables(text))
+            # The blobs come in the order asked: base, then head, pair after pair.
+            sides = {side: next(blobs) for side in Side}
+            names = {name for data in sides.values() if (text := _utf8(data)) is not None
+                     for name in discover_tables(text)}
             if names:
                 self.found[str(pair.head_path or pair.base_path)] = tuple(sorted(names))
                 claimed.append(pair)
+            elif pair.base_path is not None and pair.head_path is not None:
+                # The generic surface compares both sides of a file present at both: it takes them, not reads them.
+                for side, data in sides.items():
+                    if not isinstance(data, FileTooLarge):
+                        keep_for_next_read(source, side, pair, data)
         return claimed
 
     def compare(self, pairs: Sequence[FilePair], source: Source) -> Iterator[Change]:
@@ -110,9 +115,10 @@ class DiscoveredTablesSurface:
             yield from compare_pair(pair, source, config, announce=True)
 
 
-def _utf8(data: bytes | None) -> str | None:
-    # Anything else (binary, another declared encoding) is left to the generic surface, which knows those cases.
-    if data is None or looks_binary(data):
+def _utf8(data: bytes | None | FileTooLarge) -> str | None:
+    # Anything else (binary, another declared encoding, over max_file_mb) is left to the generic surface,
+    # which knows those cases.
+    if data is None or isinstance(data, FileTooLarge) or looks_binary(data):
         return None
     try:
         return data.decode("utf-8")
