@@ -290,8 +290,9 @@ RULES: tuple[Rule, ...] = (
     Rule("OAS517", "request-enum-value-added", "openapi", _ADD, _ERR,
          "A request value accepts a new enum value.",
          "{where}: {what}"),
-    Rule("OAS518", "response-enum-value-added", "openapi", _BRK, _ERR,
-         "A response value may now carry a new enum value.",
+    Rule("OAS518", "response-enum-value-added", "openapi", _BRK, _WARN,
+         "A response value may now carry a new enum value beside the ones it had. (A fixed value replaced by "
+         "another is OAS548.)",
          "{where}: {what}"),
     Rule("OAS519", "response-enum-value-removed", "openapi", _NB, _ERR,
          "A response value no longer carries one of its enum values.",
@@ -300,19 +301,21 @@ RULES: tuple[Rule, ...] = (
          "A request value's constraint got stricter: a smaller maximum or maxLength, a larger minimum, a "
          "new enum or const, a new pattern, `additionalProperties: false`, `uniqueItems`, a stricter "
          "multipleOf, a new `oneOf`/`anyOf` or `allOf` part, `contains`, `if`/`then`/`else`, "
-         "`dependentRequired`, `propertyNames`, `unevaluatedProperties`, `allowEmptyValue` turned off...",
+         "`dependentRequired`, `propertyNames`, `unevaluatedProperties`, `allowEmptyValue` turned off... (A "
+         "bound where the value had none is OAS546.)",
          "{where}: {what}"),
     Rule("OAS521", "request-constraint-relaxed", "openapi", _ADD, _ERR,
          "A request value's constraint got looser: the server accepts more values than before.",
          "{where}: {what}"),
     Rule("OAS522", "response-constraint-relaxed", "openapi", _BRK, _ERR,
          "A response value's constraint got looser: it may now return values outside the old bounds "
-         "(longer strings, larger numbers, more items, no enum).",
+         "(longer strings, larger numbers, more items, no enum). (A media type that lost its whole schema is "
+         "OAS547.)",
          "{where}: {what}"),
     Rule("OAS523", "response-constraint-tightened", "openapi", _NB, _ERR,
          "A response value's constraint got stricter: the server returns a subset of what it did.",
          "{where}: {what}"),
-    Rule("OAS524", "pattern-changed", "openapi", _BRK, _ERR,
+    Rule("OAS524", "pattern-changed", "openapi", _BRK, _WARN,
          "A request string's `pattern` was replaced by a different one (one that matches every string "
          "counts as removed).",
          "{where}: {what}"),
@@ -390,6 +393,20 @@ RULES: tuple[Rule, ...] = (
     Rule("OAS545", "response-any-of-variant-added", "openapi", _NB, _ERR,
          "A response `anyOf` gained a variant: values may match several shapes, and clients read the one "
          "they know. (A `oneOf` variant added to a response is OAS529.)",
+         "{where}: {what}"),
+    Rule("OAS546", "request-bound-set", "openapi", _BRK, _WARN,
+         "A request value that had no bound on one side got one: a `maximum` or `minimum` (exclusive or not), "
+         "`maxLength`, `minLength`, `maxItems`, `minItems`, `maxProperties` or `minProperties` where none was. "
+         "Values beyond it are now refused, unless the server enforced the limit all along and the description "
+         "only caught up.",
+         "{where}: {what}"),
+    Rule("OAS547", "response-schema-removed", "openapi", _BRK, _WARN,
+         "A response media type lost its schema: the description no longer says what the body holds. The "
+         "server may send what it did, but clients can no longer rely on it.",
+         "{where}: {what}"),
+    Rule("OAS548", "response-fixed-value-changed", "openapi", _BRK, _ERR,
+         "A response value that was fixed (a `const`, or an `enum` of one value) is now a different value: "
+         "responses stop carrying the value clients were written for.",
          "{where}: {what}"),
     Rule("OAS601", "security-alternative-removed", "openapi", _BRK, _ERR,
          "An operation no longer accepts one of its alternative security requirements.",

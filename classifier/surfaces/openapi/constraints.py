@@ -20,6 +20,14 @@ EXCLUSIVE = {"exclusiveMaximum": "upper", "exclusiveMinimum": "lower"}
 INTERPRETATION = ("contentMediaType", "contentEncoding")
 COMPARED = (*UPPER, *LOWER, *EXCLUSIVE, "multipleOf", "uniqueItems", "additionalProperties", "dependentRequired",
             *INTERPRETATION)
+# Bounds of one side of a range, by the keywords that can state it: the first one set on a side where
+# none was is told apart (the server may have enforced that limit all along; the description now says so).
+BOUND_SIDES = {
+    "maximum": ("maximum", "exclusiveMaximum"), "exclusiveMaximum": ("maximum", "exclusiveMaximum"),
+    "minimum": ("minimum", "exclusiveMinimum"), "exclusiveMinimum": ("minimum", "exclusiveMinimum"),
+    "maxLength": ("maxLength",), "minLength": ("minLength",), "maxItems": ("maxItems",), "minItems": ("minItems",),
+    "maxProperties": ("maxProperties",), "minProperties": ("minProperties",),
+}
 # Patterns every string matches: setting one of them constrains nothing.
 MATCH_ALL = frozenset({"", ".*", "^.*$", "^.*", ".*$", "^(.*)$", "(.*)", "[\\s\\S]*", "^[\\s\\S]*$", ".*?"})
 MISSING = object()
@@ -38,8 +46,9 @@ def compare_keywords(walk: Walk, old: Any, new: Any, ctx: Context) -> None:
         # A keyword set to its default is compared as absent, and described as written.
         shown = _describe(old.at.get(keyword, MISSING) if a is MISSING else a,
                           new.at.get(keyword, MISSING) if b is MISSING else b)
+        first = {"bound_set": True} if _first_bound(keyword, before, b) else {}
         walk.added("constraint-changed", new.at, ctx, f"{label} {keyword} {shown}", key=keyword, keyword=keyword,
-                   way=way)
+                   way=way, **first)
     _pattern(walk, new, before.get("pattern", MISSING), after.get("pattern", MISSING), ctx, label)
     a, b = before.get("format", MISSING), after.get("format", MISSING)
     if a != b:
@@ -50,6 +59,16 @@ def compare_keywords(walk: Walk, old: Any, new: Any, ctx: Context) -> None:
     # A parameter's default is what the server assumes when it is left out: setting or removing one counts too.
     if (a is not MISSING and b is not MISSING or ctx.parameter) and not _same(a, b):
         walk.added("default-changed", new.at, ctx, f"{label} default {_describe(a, b)}", parameter=ctx.parameter)
+
+
+def _first_bound(keyword: str, before: dict[str, Any], value: Any) -> bool:
+    """A numeric bound set on a side of the range (upper or lower) that had no bound at all before.
+
+    OpenAPI 3.0's boolean ``exclusiveMaximum: true`` only moves an existing
+    ``maximum``: it is not a bound of its own.
+    """
+    side = BOUND_SIDES.get(keyword)
+    return side is not None and _number(value) and not any(_number(before.get(name)) for name in side)
 
 
 def _pattern(walk: Walk, new: Any, a: Any, b: Any, ctx: Context, label: str) -> None:
@@ -172,8 +191,12 @@ def _enum(walk: Walk, new: Any, before: dict[str, Any], after: dict[str, Any], c
         walk.added("enum-values-removed", new.at, ctx, f"{label} {keyword} lost {_list(removed)}",
                    values=_list(removed))
     if added:
-        walk.added("enum-values-added", new.at, ctx, f"{label} {keyword} gained {_list(added)}", values=_list(added),
-                   extensible=extensible)
+        # A value that was fixed (a const, a one-value enum) and is now another one.
+        replaced = len(old_values) == 1 and bool(removed)
+        what = f"{label} {keyword} changed from {_list(removed)} to {_list(added)}" if replaced \
+            else f"{label} {keyword} gained {_list(added)}"
+        walk.added("enum-values-added", new.at, ctx, what, values=_list(added), extensible=extensible,
+                   **({"replaced": True} if replaced else {}))
 
 
 def _enum_keyword(keywords: dict[str, Any]) -> str:

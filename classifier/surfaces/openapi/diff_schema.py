@@ -24,8 +24,8 @@ from classifier.surfaces.openapi.lifecycle import (
     sunset_changes,
     sunset_note,
 )
-from classifier.surfaces.openapi.refs import At
-from classifier.surfaces.openapi.schema import View, variant_key, view
+from classifier.surfaces.openapi.refs import At, Resolver
+from classifier.surfaces.openapi.schema import View, mapping_ref, ref_target, selected_by, variant_key, view
 from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
 
 
@@ -365,9 +365,9 @@ def nested(ctx: Context, suffix: str) -> Context:
 
 
 def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
-    if not old.variants and not new.variants:
+    if not old.variants and not new.variants or _inherited_union(walk, old, new, ctx):
         return
-    if old.discriminator != new.discriminator and old.discriminator is not None:
+    if old.discriminator is not None and _discriminator_changed(walk, old, new, ctx):
         walk.added("discriminator-changed", new.at, ctx, f"{ctx.label()} discriminator changed")
     if not old.variants or not new.variants:
         # A union where there was none narrows the schema to its variants; one taken away widens it;
@@ -385,6 +385,7 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
                    key="union", keyword=new.union, way="relaxed" if new.union == "anyOf" else "tightened")
     before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.variants)}
     after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.variants)}
+    _renamed(walk, before, after, ctx, old.discriminator, new.discriminator)
     for key in sorted(before.keys() - after.keys()):
         walk.removed("variant-removed", before[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'", key=key)
     for key in sorted(after.keys() - before.keys()):
@@ -406,6 +407,7 @@ def _all_of(walk: Walk, old: View, new: View, ctx: Context) -> None:
     """
     before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.all_of)}
     after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.all_of)}
+    _renamed(walk, before, after, ctx)
     for key in sorted(after.keys() - before.keys()):
         if not implied(walk, old, after[key], ctx, plain_is_base=True):
             walk.added("constraint-changed", after[key], ctx, f"{ctx.label()} allOf gained the part '{key}'",
@@ -434,3 +436,126 @@ def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:
             else "values it accepted may now be rejected"
         walk.added("not-changed", new.negated, ctx,  # type: ignore[arg-type]
                    f"{ctx.label()} `not` schema changed, so {risk}")
+
+
+def _renamed(walk: Walk, before: dict[str, At], after: dict[str, At], ctx: Context, was: Any = None,
+             now: Any = None) -> None:
+    """Match the parts whose ``$ref`` was renamed (``Dog`` to ``MyDog``): each is filed under its old key in ``after``.
+
+    Under discriminators (``was``, ``now``) a part is the value that selects
+    it: two parts one mapping value selects on both sides are the same. A part
+    the mapping does not name is selected by its schema name, so renaming it
+    changes the value clients send and read: it is the same part only without
+    a discriminator, when the component was renamed (the old name gone from
+    the head, the new one new) and both say the same.
+    """
+    removed = _ref_targets(walk.base, before, before.keys() - after.keys())
+    added = _ref_targets(walk.head, after, after.keys() - before.keys())
+    if not added or not removed:
+        return
+    selected_before = selected_by(walk.base, was, before[next(iter(removed))])
+    selected_after = selected_by(walk.head, now, after[next(iter(added))])
+    by_shape = was is None and now is None
+    for old_key, target in removed.items():
+        values = selected_before.get(target, set())
+        match = next((key for key, other in added.items() if values & selected_after.get(other, set())), None)
+        if match is None and by_shape:
+            match = next((key for key in added if _moved(walk, before[old_key], after[key])
+                          and equivalent(walk, before[old_key], after[key], ctx)), None)
+        if match is not None:
+            del added[match]
+            after[old_key] = after.pop(match)
+
+
+def _ref_targets(resolver: Resolver, parts: dict[str, At], keys: Any) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The parts among ``keys`` that are references, with where each points, in key order."""
+    found = {}
+    for key in sorted(keys):
+        target = ref_target(resolver, parts[key])
+        if target is not None:
+            found[key] = target
+    return found
+
+
+def _moved(walk: Walk, old: At, new: At) -> bool:
+    """Whether a ``$ref`` was renamed: what it named is gone from the head, and what replaces it is new."""
+    return not _resolves(walk.head, new, old.value["$ref"]) and not _resolves(walk.base, old, new.value["$ref"])
+
+
+def _resolves(resolver: Resolver, near: At, ref: str) -> bool:
+    try:
+        resolver.deref(At(near.doc, near.pointer, {"$ref": ref}))
+    except SourceError:
+        return False
+    return True
+
+
+def _discriminator_changed(walk: Walk, old: View, new: View, ctx: Context) -> bool:
+    """Whether the discriminator selects differently: another property, other values, or other schemas.
+
+    A mapping value now naming a renamed component that says the same as the
+    old one selects the same variant.
+    """
+    before, after = old.discriminator, new.discriminator
+    if before == after:
+        return False
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return True
+    was, now = before.get("mapping"), after.get("mapping")
+    if {k: v for k, v in before.items() if k != "mapping"} != {k: v for k, v in after.items() if k != "mapping"} \
+            or not isinstance(was, dict) or not isinstance(now, dict) or was.keys() != now.keys():
+        return True
+    return any(not _same_schema(walk, old.at, new.at, was[key], now[key], ctx) for key in was if was[key] != now[key])
+
+
+def _same_schema(walk: Walk, old_at: At, new_at: At, was: Any, now: Any, ctx: Context) -> bool:
+    """Whether two discriminator mapping values name schemas that accept the same values."""
+    before, after = mapping_ref(old_at, was), mapping_ref(new_at, now)
+    if before is None or after is None:
+        return False
+    try:
+        before, after = walk.base.deref(before), walk.head.deref(after)
+    except SourceError:
+        return False  # a mapping value that names no schema selects nothing the same way
+    return equivalent(walk, before, after, ctx)
+
+
+def _inherited_union(walk: Walk, old: View, new: View, ctx: Context) -> bool:
+    """Compare a union a schema takes from an ``allOf`` part as that part's own; True when done so.
+
+    ``Cat: {allOf: [Pet]}`` with ``Pet: {oneOf: [Cat, Dog]}``: every schema
+    built on ``Pet`` carries its union, and a variant added there is one change
+    of ``Pet``, reported once and naming every operation that reaches it.
+    """
+    holder = _union_holder(old)
+    if holder is None or holder != _union_holder(new):
+        return False
+    subject = f"{holder[0]}#/{'/'.join(holder[1])}"
+    if ctx.subject == subject:
+        return False  # already compared as the holder's own union
+    component = (subject, ctx.direction)
+    walk.reached(component)
+    memo = ("union", component, ctx.contracts)
+    if memo in walk.seen:
+        return True
+    walk.seen.add(memo)
+    shared = Context(ctx.where, ctx.direction, _component_name(holder[1]), subject, ctx.contracts, False, ctx.depth,
+                     parameter=ctx.parameter, loose=ctx.loose)
+    walk.owners.append(component)
+    try:
+        _variants(walk, old, new, shared)
+    finally:
+        walk.owners.pop()
+    return True
+
+
+def _union_holder(v: View) -> tuple[str, tuple[str, ...]] | None:
+    """The schema another one's variants come from (file and pointer), when all come from one other schema."""
+    holders = {(at.doc.path, at.pointer[:-2]) if at.pointer[-2:-1] in (("oneOf",), ("anyOf",)) else None
+               for at in v.variants}
+    holder = holders.pop() if len(holders) == 1 else None
+    if holder is None:
+        return None
+    path, pointer = holder
+    own = v.at.doc.path == path and pointer[:len(v.at.pointer)] == v.at.pointer
+    return None if own else (path, pointer)

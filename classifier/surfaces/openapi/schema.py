@@ -290,3 +290,48 @@ def variant_key(resolver: Resolver, at: At, index: int) -> str:
         if isinstance(target.get("type"), str) and target["type"] != "object":
             return f"type:{target['type']}"
     return f"#{index}"
+
+
+def selected_by(resolver: Resolver, discriminator: Any, near: At) -> dict[tuple[str, tuple[str, ...]], set[str]]:
+    """The schemas a discriminator's mapping names (file and pointer), each with the values that select it.
+
+    Mapping values are read next to ``near`` (a variant of the union); a
+    value that names nothing is left out.
+    """
+    mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+    selected: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for value, name in (mapping.items() if isinstance(mapping, dict) else ()):
+        target = mapping_target(resolver, near, name)
+        if target is not None:
+            selected.setdefault(target, set()).add(str(value))
+    return selected
+
+
+def ref_target(resolver: Resolver, at: At) -> tuple[str, tuple[str, ...]] | None:
+    """Where a ``$ref`` points (file and pointer); None for a schema that is not a reference.
+
+    A reference that cannot be followed is None too: it is reported where it is compared.
+    """
+    try:
+        return resolver.ref_key(at)
+    except SourceError:
+        return None
+
+
+def mapping_target(resolver: Resolver, near: At, value: Any) -> tuple[str, tuple[str, ...]] | None:
+    """Where a discriminator mapping value points (file and pointer), read next to ``near``; None if nowhere."""
+    reference = mapping_ref(near, value)
+    return ref_target(resolver, reference) if reference is not None else None
+
+
+def mapping_ref(near: At, value: Any) -> At | None:
+    """A discriminator mapping value as a ``$ref`` written at ``near``; None when it is not a name or reference.
+
+    A mapping value is a schema name (``Dog``) or a reference (``#/components/schemas/Dog``, ``dog.yaml``).
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    reference = value if "#" in value or "/" in value or value.endswith((".json", ".yaml", ".yml")) \
+        else f"#/components/schemas/{value}"
+    return At(near.doc, near.pointer, {"$ref": reference})
+

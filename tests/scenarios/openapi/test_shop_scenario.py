@@ -19,8 +19,7 @@ HERE = Path(__file__).parent / "shop"
 EXPECTED = """\
 openapi
   snapshots/v1/components/parameters.yaml
-    breaking      OAS520 request-constraint-tightened  line 4: GET /orders query parameter 'cursor': schema maxLength set to 64 [blocks]
-        fix: Keep the old bound, or apply the new one only in a new version. (classify explain OAS520)
+    breaking      OAS546 request-bound-set  line 4: GET /orders query parameter 'cursor': schema maxLength set to 64 [warning]
     breaking      OAS802 pagination-changed  line 4: GET /orders query parameter 'cursor': schema maxLength set to 64 (pagination contract) [blocks]
         fix: Keep the pagination contract; introduce a new one in a new API version. (classify explain OAS802)
   snapshots/v1/components/schemas.yaml
@@ -29,8 +28,7 @@ openapi
         fix: Keep the pagination contract; introduce a new one in a new API version. (classify explain OAS802)
     breaking      OAS509 response-property-became-optional  line 17: GET /orders response 200 application/json: property 'Order.status' became optional (shared by 2 operations: GET /orders, POST /orders) [blocks]
         fix: Keep the property required. (classify explain OAS509)
-    breaking      OAS518 response-enum-value-added  line 17: GET /orders response 200 application/json: property 'Order.status' enum gained 'refunded' (shared by 2 operations: GET /orders, POST /orders) [blocks]
-        fix: Add the value in a new version, or declare the enum extensible (`x-extensible-enum`) from the start. (classify explain OAS518)
+    breaking      OAS518 response-enum-value-added  line 17: GET /orders response 200 application/json: property 'Order.status' enum gained 'refunded' (shared by 2 operations: GET /orders, POST /orders) [warning]
     breaking      OAS520 request-constraint-tightened  line 23: POST /orders request body application/json: property 'sku' maxLength changed from 64 to 32 [blocks]
         fix: Keep the old bound, or apply the new one only in a new version. (classify explain OAS520)
     breaking      OAS501 required-request-property-added  line 24: POST /orders request body application/json: property 'quantity' added [blocks]
@@ -42,7 +40,7 @@ openapi
         fix: Keep the conflict statuses. (classify explain OAS804)
     additive      OAS104 operation-added  line 37: DELETE /orders/{orderId}: operation added
 
-label: breaking — 9 breaking, 1 additive, 2 non-breaking, 0 violations; failed (fail_on: breaking): 8 blocking findings block
+label: breaking — 9 breaking, 1 additive, 2 non-breaking, 0 violations; failed (fail_on: breaking): 6 blocking findings block
 """
 
 
