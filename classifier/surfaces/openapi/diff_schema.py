@@ -25,7 +25,7 @@ from classifier.surfaces.openapi.lifecycle import (
     sunset_note,
 )
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.schema import View, mapping_ref, ref_target, selected_by, variant_key, view
+from classifier.surfaces.openapi.schema import View, mapping_ref, ref_target, selected_by, variant_keys, view
 from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
 
 
@@ -140,7 +140,7 @@ def _wrapped(walk: Walk, old: View, new: View, ctx: Context) -> bool:
     if union.properties or (union.types is not None and not union.types_from_variants) or _has_constraints(union):
         return False
     resolver = walk.head if added else walk.base
-    keys = {variant_key(resolver, at, i): at for i, at in enumerate(union.variants)}
+    keys = variant_keys(resolver, union.variants)
     kept = next((key for key, at in keys.items()
                  if (equivalent(walk, plain.at, at, ctx, nullability=False) if added
                      else equivalent(walk, at, plain.at, ctx, nullability=False))), None)
@@ -383,8 +383,8 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
         # oneOf rejects a value matching several variants; anyOf accepts it.
         walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} variants changed from {old.union} to {new.union}",
                    key="union", keyword=new.union, way="relaxed" if new.union == "anyOf" else "tightened")
-    before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.variants)}
-    after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.variants)}
+    before = variant_keys(walk.base, old.variants)
+    after = variant_keys(walk.head, new.variants)
     _renamed(walk, before, after, ctx, old.discriminator, new.discriminator)
     for key in sorted(before.keys() - after.keys()):
         walk.removed("variant-removed", before[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'", key=key)
@@ -405,8 +405,8 @@ def _all_of(walk: Walk, old: View, new: View, ctx: Context) -> None:
     property, and the part itself is reported for requests, where the server
     may still enforce what the description stopped saying (as oasdiff warns).
     """
-    before = {variant_key(walk.base, at, i): at for i, at in enumerate(old.all_of)}
-    after = {variant_key(walk.head, at, i): at for i, at in enumerate(new.all_of)}
+    before = variant_keys(walk.base, old.all_of)
+    after = variant_keys(walk.head, new.all_of)
     _renamed(walk, before, after, ctx)
     for key in sorted(after.keys() - before.keys()):
         if not implied(walk, old, after[key], ctx, plain_is_base=True):

@@ -279,7 +279,12 @@ def _merge_branch(result: View, branch: View) -> None:
 
 
 def variant_key(resolver: Resolver, at: At, index: int) -> str:
-    """How a ``oneOf``/``anyOf``/``allOf`` branch is matched across revisions: its ref name, title or position."""
+    """How a ``oneOf``/``anyOf``/``allOf`` branch is matched across revisions.
+
+    Its ref name, its title, the property that holds one fixed value (``kind:
+    {enum: [card]}`` keys it ``kind=card``: inline variants told apart by a tag
+    keep their key when they are reordered), its type, or its position.
+    """
     ref = at.get("$ref")
     if isinstance(ref, str):
         return ref.rsplit("/", 1)[-1]
@@ -287,9 +292,47 @@ def variant_key(resolver: Resolver, at: At, index: int) -> str:
     if isinstance(target, dict):
         if isinstance(target.get("title"), str):
             return target["title"]
+        tag = _fixed_property(resolver, at)
+        if tag is not None:
+            return tag
         if isinstance(target.get("type"), str) and target["type"] != "object":
             return f"type:{target['type']}"
     return f"#{index}"
+
+
+def variant_keys(resolver: Resolver, branches: list[At]) -> dict[str, At]:
+    """Each branch under its ``variant_key``; branches that would share one are matched by position instead."""
+    keys = [variant_key(resolver, at, index) for index, at in enumerate(branches)]
+    shared = {key for key in keys if keys.count(key) > 1}
+    return {(f"#{index}" if key in shared else key): at for index, (key, at) in enumerate(zip(keys, branches))}
+
+
+def _fixed_property(resolver: Resolver, at: At) -> str | None:
+    """``name=value`` for the first property (by name) whose schema allows exactly one scalar value.
+
+    Properties merged from ``allOf`` parts count: a variant spelled ``allOf: [{$ref: RuleA}, {$ref: Info}]``
+    is told apart by RuleA's tag.
+    """
+    properties = view(resolver, at).properties
+    for name in sorted(properties):
+        value = _single_value(resolver.deref(properties[name]).value)
+        if value is not None:
+            return f"{name}={value}"
+    return None
+
+
+def _single_value(schema: Any) -> str | None:
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        values = [schema["const"]]
+    elif isinstance(schema.get("enum"), list):
+        values = schema["enum"]
+    else:
+        return None
+    if len(values) == 1 and isinstance(values[0], (str, int, bool)):
+        return str(values[0])
+    return None
 
 
 def selected_by(resolver: Resolver, discriminator: Any, near: At) -> dict[tuple[str, tuple[str, ...]], set[str]]:
