@@ -119,7 +119,7 @@ def child_classify(base_dir: str, head_dir: str, cache_dir: str = "") -> dict[st
     section: dict[str, object] = {"max_file_mb": 2000}
     if cache_dir:
         section["cache_dir"] = cache_dir
-    config = parse_config({"openapi": section}, origin="benchmark")
+    config = parse_config({"openapi": section, "limits": {"max_file_mb": 2000}}, origin="benchmark")
     started, cpu = time.perf_counter(), time.process_time()
     report = run_check(source, config)
     return {"findings": len(report.findings), **_usage(started, cpu)}
