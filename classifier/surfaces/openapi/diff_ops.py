@@ -150,7 +150,7 @@ def diff_operation(walk: Walk, old: Operation, new: Operation) -> None:
     """Compare one matched operation; webhooks and callbacks with the directions swapped."""
     if walk.same(old.op, new.op) and walk.same(old.item.child("parameters"), new.item.child("parameters")) \
             and walk.same(old.item.child("servers"), new.item.child("servers")) \
-            and walk.same(_security(walk.base), _security(walk.head)):
+            and _same_top_security(walk):
         return
     walk.start_operation(new.label)
     ctx = Context(new.label, subject=new.label, outbound=new.outbound)
@@ -181,6 +181,14 @@ def _compare_operation(walk: Walk, old: Operation, new: Operation, ctx: Context)
     diff_responses(walk, old, new, ctx)
     diff_operation_security(walk, old.op, new.op, ctx)
     _operation_servers(walk, old, new, ctx)
+
+
+def _same_top_security(walk: Walk) -> bool:
+    """Whether the document-wide ``security`` every operation inherits is unchanged (asked once per spec)."""
+    known = walk.memo.get("same top security")
+    if known is None:
+        known = walk.memo["same top security"] = walk.same(_security(walk.base), _security(walk.head))
+    return known  # type: ignore[no-any-return]
 
 
 def _security(resolver: Resolver) -> At | None:

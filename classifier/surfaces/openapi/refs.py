@@ -56,6 +56,7 @@ class Resolver:
         self._load = load
         self._docs: dict[str, Document] = {root.path: root}
         self._splits: dict[tuple[str, str], tuple[str, Pointer]] = {}
+        self._targets: dict[tuple[str, str], At] = {}
         # Values derived from this side's documents (normalised schema views), kept as long as the resolver.
         self.extra: dict[str, Any] = {}
 
@@ -84,6 +85,14 @@ class Resolver:
         return path, pointer
 
     def _target(self, at: At) -> At:
+        # The same reference in the same file resolves to the same place: resolved once.
+        key = (at.doc.path, at.value["$ref"])
+        known = self._targets.get(key)
+        if known is None:
+            known = self._targets[key] = self._resolve(at)
+        return known
+
+    def _resolve(self, at: At) -> At:
         path, pointer = self._split(at, at.value["$ref"])
         doc = self._docs.get(path)
         if doc is None:
