@@ -25,7 +25,17 @@ from classifier.surfaces.openapi.lifecycle import (
     sunset_note,
 )
 from classifier.surfaces.openapi.refs import At, Resolver
-from classifier.surfaces.openapi.schema import View, mapping_ref, ref_target, selected_by, variant_keys, view
+from classifier.surfaces.openapi.schema import (
+    View,
+    mapping_ref,
+    numbered,
+    ref_target,
+    selected_by,
+    union_tag,
+    variant_key,
+    variant_keys,
+    view,
+)
 from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
 
 
@@ -44,7 +54,8 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
             subject = f"{head_ref[0]}#/{'/'.join(head_ref[1])}"
             component = (subject, ctx.direction)
             walk.reached(component)
-        memo = (base_ref, head_ref, ctx.direction, ctx.root, ctx.contracts)
+        # How values travel (as text in a parameter, typed in a JSON body) changes the verdicts: part of the key.
+        memo = (base_ref, head_ref, ctx.direction, ctx.root, ctx.contracts, ctx.loose, ctx.parameter)
         if memo in walk.seen:
             return
         walk.seen.add(memo)
@@ -56,7 +67,7 @@ def diff_schema(walk: Walk, base: At, head: At, ctx: Context) -> None:
         # An inline schema reached twice in one operation (through allOf parts merged on several paths)
         # is compared once: a diamond of merges must not multiply the work.
         place = (walk.operation, base.doc.path, base.pointer, head.doc.path, head.pointer, ctx.direction, ctx.root,
-                 ctx.contracts)
+                 ctx.contracts, ctx.loose, ctx.parameter)
         if place in walk.seen:
             return
         walk.seen.add(place)
@@ -154,6 +165,51 @@ def _wrapped(walk: Walk, old: View, new: View, ctx: Context) -> bool:
             walk.removed("variant-removed", keys[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'",
                          key=key)
     return True
+
+
+def matched(walk: Walk, old: list[At], new: list[At]) -> tuple[dict[str, At], dict[str, At]]:
+    """The branches of two revisions of a union (or ``allOf``), keyed so that a key on both sides is one branch.
+
+    Keys come from ``variant_key`` with a tag chosen for both sides at once.
+    Branches sharing a key (two ``type: string`` variants) are paired equal
+    ones first, then in order; the pairs are numbered the same on both sides,
+    so a branch added beside a look-alike is an added branch, not a swap.
+    """
+    tag = union_tag([(walk.base, old), (walk.head, new)])
+    old_keys = [variant_key(walk.base, at, index, tag) for index, at in enumerate(old)]
+    new_keys = [variant_key(walk.head, at, index, tag) for index, at in enumerate(new)]
+    before: dict[str, At] = {}
+    after: dict[str, At] = {}
+    for key in dict.fromkeys(old_keys + new_keys):
+        olds = [at for k, at in zip(old_keys, old) if k == key]
+        news = [at for k, at in zip(new_keys, new) if k == key]
+        for index, (was, now) in enumerate(_pairs(walk, olds, news)):
+            if was is not None:
+                before[numbered(key, index)] = was
+            if now is not None:
+                after[numbered(key, index)] = now
+    return before, after
+
+
+def _pairs(walk: Walk, olds: list[At], news: list[At]) -> list[tuple[At | None, At | None]]:
+    """Equal branches paired first, the others in order; what is left over stands alone."""
+    if len(olds) <= 1 and len(news) <= 1:
+        return [(olds[0] if olds else None, news[0] if news else None)]
+    unpaired = list(news)
+    pairs: list[tuple[At | None, At | None]] = []
+    rest: list[At] = []
+    for was in olds:
+        equal = next((index for index, now in enumerate(unpaired) if walk.same(was, now)), None)
+        if equal is None:
+            rest.append(was)
+        else:
+            pairs.append((was, unpaired.pop(equal)))
+    pairs += list(zip(rest, unpaired))
+    pairs += [(was, None) for was in rest[len(unpaired):]]
+    pairs += [(None, now) for now in unpaired[len(rest):]]
+    # Numbered in the order the branches are written (the head's, then the base's for removed ones).
+    place = {id(at): index for index, at in enumerate(news)} | {id(at): len(news) + i for i, at in enumerate(olds)}
+    return sorted(pairs, key=lambda pair: place[id(pair[1])] if pair[1] is not None else place[id(pair[0])])
 
 
 def _has_constraints(v: View) -> bool:
@@ -383,8 +439,7 @@ def _variants(walk: Walk, old: View, new: View, ctx: Context) -> None:
         # oneOf rejects a value matching several variants; anyOf accepts it.
         walk.added("constraint-changed", new.at, ctx, f"{ctx.label()} variants changed from {old.union} to {new.union}",
                    key="union", keyword=new.union, way="relaxed" if new.union == "anyOf" else "tightened")
-    before = variant_keys(walk.base, old.variants)
-    after = variant_keys(walk.head, new.variants)
+    before, after = matched(walk, old.variants, new.variants)
     _renamed(walk, before, after, ctx, old.discriminator, new.discriminator)
     for key in sorted(before.keys() - after.keys()):
         walk.removed("variant-removed", before[key], ctx, f"{ctx.label()} lost the oneOf/anyOf variant '{key}'", key=key)
@@ -405,8 +460,7 @@ def _all_of(walk: Walk, old: View, new: View, ctx: Context) -> None:
     property, and the part itself is reported for requests, where the server
     may still enforce what the description stopped saying (as oasdiff warns).
     """
-    before = variant_keys(walk.base, old.all_of)
-    after = variant_keys(walk.head, new.all_of)
+    before, after = matched(walk, old.all_of, new.all_of)
     _renamed(walk, before, after, ctx)
     for key in sorted(after.keys() - before.keys()):
         if not implied(walk, old, after[key], ctx, plain_is_base=True):
@@ -535,7 +589,7 @@ def _inherited_union(walk: Walk, old: View, new: View, ctx: Context) -> bool:
         return False  # already compared as the holder's own union
     component = (subject, ctx.direction)
     walk.reached(component)
-    memo = ("union", component, ctx.contracts)
+    memo = ("union", component, ctx.contracts, ctx.loose, ctx.parameter)
     if memo in walk.seen:
         return True
     walk.seen.add(memo)

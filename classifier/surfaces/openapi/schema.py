@@ -278,10 +278,14 @@ def _merge_branch(result: View, branch: View) -> None:
     result.union = result.union or branch.union
 
 
-def variant_key(resolver: Resolver, at: At, index: int) -> str:
+# One side of a union: the resolver of its revision and its branches.
+Branches = tuple[Resolver, list[At]]
+
+
+def variant_key(resolver: Resolver, at: At, index: int, tag: str | None = None) -> str:
     """How a ``oneOf``/``anyOf``/``allOf`` branch is matched across revisions.
 
-    Its ref name, its title, the property that holds one fixed value (``kind:
+    Its ref name, its title, the value of the union's tag property (``kind:
     {enum: [card]}`` keys it ``kind=card``: inline variants told apart by a tag
     keep their key when they are reordered), its type, or its position.
     """
@@ -292,33 +296,66 @@ def variant_key(resolver: Resolver, at: At, index: int) -> str:
     if isinstance(target, dict):
         if isinstance(target.get("title"), str):
             return target["title"]
-        tag = _fixed_property(resolver, at)
-        if tag is not None:
-            return tag
+        value = fixed_values(resolver, at).get(tag) if tag is not None else None
+        if value is not None:
+            return f"{tag}={value}"
         if isinstance(target.get("type"), str) and target["type"] != "object":
             return f"type:{target['type']}"
     return f"#{index}"
 
 
+def union_tag(sides: list[Branches]) -> str | None:
+    """The property that tells a union's unnamed variants apart, the same on every side given.
+
+    The first property (by name) that holds one fixed value in some variant and
+    a different value in each variant that fixes it, on each side: a fixed
+    property every variant shares (``apiVersion: {const: v1}``) tells nothing apart.
+    """
+    fixed = [[fixed_values(resolver, at) for at in branches if _unnamed(resolver, at)] for resolver, branches in sides]
+    names = sorted({name for side in fixed for values in side for name in values})
+    for name in names:
+        if all(_distinct([values[name] for values in side if name in values]) for side in fixed):
+            return name
+    return None
+
+
 def variant_keys(resolver: Resolver, branches: list[At]) -> dict[str, At]:
-    """Each branch under its ``variant_key``; branches that would share one are matched by position instead."""
-    keys = [variant_key(resolver, at, index) for index, at in enumerate(branches)]
-    shared = {key for key in keys if keys.count(key) > 1}
-    return {(f"#{index}" if key in shared else key): at for index, (key, at) in enumerate(zip(keys, branches))}
+    """One side's branches under their keys; a key several branches share is numbered (``type:string#2``)."""
+    tag = union_tag([(resolver, branches)])
+    keys = [variant_key(resolver, at, index, tag) for index, at in enumerate(branches)]
+    result: dict[str, At] = {}
+    for key, at in zip(keys, branches):
+        result[numbered(key, sum(1 for taken in result if taken == key or taken.startswith(f"{key}#")))] = at
+    return result
 
 
-def _fixed_property(resolver: Resolver, at: At) -> str | None:
-    """``name=value`` for the first property (by name) whose schema allows exactly one scalar value.
+def numbered(key: str, earlier: int) -> str:
+    """The key of the branch after ``earlier`` others with the same key."""
+    return key if earlier == 0 else f"{key}#{earlier + 1}"
+
+
+def fixed_values(resolver: Resolver, at: At) -> dict[str, str]:
+    """Each property whose schema allows exactly one scalar value, with that value.
 
     Properties merged from ``allOf`` parts count: a variant spelled ``allOf: [{$ref: RuleA}, {$ref: Info}]``
     is told apart by RuleA's tag.
     """
     properties = view(resolver, at).properties
-    for name in sorted(properties):
-        value = _single_value(resolver.deref(properties[name]).value)
+    found = {}
+    for name, schema in properties.items():
+        value = _single_value(resolver.deref(schema).value)
         if value is not None:
-            return f"{name}={value}"
-    return None
+            found[name] = value
+    return found
+
+
+def _unnamed(resolver: Resolver, at: At) -> bool:
+    target = resolver.deref(at).value
+    return not isinstance(at.get("$ref"), str) and not (isinstance(target, dict) and isinstance(target.get("title"), str))
+
+
+def _distinct(values: list[str]) -> bool:
+    return len(set(values)) == len(values)
 
 
 def _single_value(schema: Any) -> str | None:
@@ -377,4 +414,3 @@ def mapping_ref(near: At, value: Any) -> At | None:
     reference = value if "#" in value or "/" in value or value.endswith((".json", ".yaml", ".yml")) \
         else f"#/components/schemas/{value}"
     return At(near.doc, near.pointer, {"$ref": reference})
-

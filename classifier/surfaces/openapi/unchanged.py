@@ -42,6 +42,11 @@ class UnchangedCheck:
         # The same value is asked about once per operation that reaches it; its
         # references are found once (values live as long as the comparison).
         self._refs: dict[int, set[str]] = {}
+        # A reference being checked is assumed unchanged meanwhile (so a cycle ends). What was decided while
+        # that assumption was used rests on it: if the reference turns out changed, those answers are dropped.
+        self._open: set[tuple[str, str]] = set()
+        self._assumed = 0
+        self._decided: list[tuple[str, str]] = []
 
     def same(self, base: At, head: At, depth: int = 0) -> bool:
         if base.doc.path != head.doc.path or base.value != head.value:
@@ -56,14 +61,18 @@ class UnchangedCheck:
             proven = self._proven[head.doc.path] = set()
         if refs <= proven:
             return True
-        return all(self._clean_ref(base, head, ref, depth) for ref in refs - proven)
+        return all(self._clean_ref(base, head, ref, depth) for ref in sorted(refs - proven))
 
     def _clean_ref(self, base: At, head: At, ref: str, depth: int) -> bool:
         key = (head.doc.path, ref)
         known = self._clean.get(key)
         if known is not None:
+            if key in self._open:
+                self._assumed += 1
             return known
         self._clean[key] = True  # a reference cycle of equal values is unchanged
+        self._open.add(key)
+        mark, assumed = len(self._decided), self._assumed
         try:
             old = self.base.deref(At(base.doc, base.pointer, {"$ref": ref}))
             new = self.head.deref(At(head.doc, head.pointer, {"$ref": ref}))
@@ -71,10 +80,22 @@ class UnchangedCheck:
             result = False
         else:
             result = self.same(old, new, depth + 1)
+        finally:
+            self._open.discard(key)
+        if not result and self._assumed != assumed:
+            self._forget(self._decided[mark:])
+            del self._decided[mark:]
         self._clean[key] = result
+        self._decided.append(key)
         if result:
             self._proven[head.doc.path].add(ref)
         return result
+
+    def _forget(self, keys: list[tuple[str, str]]) -> None:
+        """Drop answers given while a reference now known to be changed was assumed unchanged."""
+        for path, ref in keys:
+            del self._clean[(path, ref)]
+            self._proven[path].discard(ref)
 
 
 def refs_in(value: Any) -> set[str]:

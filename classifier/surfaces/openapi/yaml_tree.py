@@ -21,6 +21,8 @@ _MERGE = "tag:yaml.org,2002:merge"
 # Scalars kept as their source text: OpenAPI has no use for a date object.
 _AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
 _NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+# The only tags a scalar is constructed for; a collection tag on a scalar (`!!map x`) or any other tag stays text.
+_CONSTRUCTED = {*_NUMBERS, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
 
 
 def load_yaml(text: str, path: str) -> tuple[Any, LineTable]:
@@ -149,7 +151,7 @@ class _Converter:
         if node.tag in _NUMBERS and ":" in node.value:
             # YAML 1.1 base-60 (`1:30`): text in YAML 1.2, which OpenAPI recommends, and quadratic to convert.
             return node.value
-        construct = self.constructor.yaml_constructors.get(node.tag)
+        construct = self.constructor.yaml_constructors.get(node.tag) if node.tag in _CONSTRUCTED else None
         if construct is None:
             return node.value
         try:

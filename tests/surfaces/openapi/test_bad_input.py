@@ -166,3 +166,12 @@ def test_keys_of_the_mapping_override_merged_keys_wherever_the_merge_stands(
     code, out, err = compare(tmp_path, capsys, {SPEC: spec(merged_first)}, base={SPEC: spec(explicit)})
     assert code == 0, err
     assert "OAS107 spec-edited-without-contract-change" in out
+
+
+def test_a_collection_tag_on_a_scalar_stays_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def spec(type_value: str) -> str:
+        return _ref_spec("#/components/schemas/Pet") + f"components:\n  schemas:\n    Pet: {{type: {type_value}}}\n"
+
+    code, out, err = compare(tmp_path, capsys, {SPEC: spec("!!map string")}, base={SPEC: spec("string")})
+    assert code == 0, err
+    assert "OAS107 spec-edited-without-contract-change" in out and "generator" not in out
