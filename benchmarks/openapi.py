@@ -341,6 +341,7 @@ def yaml_report(root: Path, json_pair: dict[str, object]) -> None:
 
 
 def measure_once(*args: str) -> None:
+    """Run one child for its side effect (filling the cache), not measured."""
     subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, check=True)
 
 

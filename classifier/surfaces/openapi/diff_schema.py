@@ -13,6 +13,7 @@ restates the schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from classifier.errors import SourceError
@@ -492,8 +493,8 @@ def _negation(walk: Walk, old: View, new: View, ctx: Context) -> None:
                    f"{ctx.label()} `not` schema changed, so {risk}")
 
 
-def _renamed(walk: Walk, before: dict[str, At], after: dict[str, At], ctx: Context, was: Any = None,
-             now: Any = None) -> None:
+def _renamed(walk: Walk, before: dict[str, At], after: dict[str, At], ctx: Context,
+             was: Any = None, now: Any = None) -> None:
     """Match the parts whose ``$ref`` was renamed (``Dog`` to ``MyDog``): each is filed under its old key in ``after``.
 
     Under discriminators (``was``, ``now``) a part is the value that selects
@@ -521,9 +522,10 @@ def _renamed(walk: Walk, before: dict[str, At], after: dict[str, At], ctx: Conte
             after[old_key] = after.pop(match)
 
 
-def _ref_targets(resolver: Resolver, parts: dict[str, At], keys: Any) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _ref_targets(resolver: Resolver, parts: dict[str, At],
+                 keys: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
     """The parts among ``keys`` that are references, with where each points, in key order."""
-    found = {}
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
     for key in sorted(keys):
         target = ref_target(resolver, parts[key])
         if target is not None:

@@ -89,7 +89,7 @@ class Walk:
     head: Resolver
     changes: dict[tuple[str, str], Change] = field(default_factory=dict)
     seen: set[Any] = field(default_factory=set)
-    # Values derived from one operation and asked for by several parts of its comparison.
+    # Values derived from one operation (or the whole spec) and asked for by several parts of the comparison.
     memo: dict[Any, Any] = field(default_factory=dict)
     unchanged: UnchangedCheck = field(init=False)
     # The operation being compared, and the order operations were compared in.
