@@ -161,8 +161,23 @@ def _usage(started: float, cpu: float) -> dict[str, object]:
     return {
         "wall": time.perf_counter() - started,
         "cpu": time.process_time() - cpu,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": _peak_mb(),
     }
+
+
+def _peak_mb() -> float:
+    """This process's own peak memory.
+
+    Linux carries ``ru_maxrss`` over ``exec`` from the parent, so a child of a
+    large benchmark process would report the parent's peak; ``VmHWM`` starts
+    afresh with the child's own address space.
+    """
+    try:
+        status = Path("/proc/self/status").read_text("ascii")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(*args: str, prepare: Callable[[], None] | None = None) -> dict[str, object]:
