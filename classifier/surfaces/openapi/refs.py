@@ -23,9 +23,14 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MAX_CHAIN = 64
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class At:
-    """A value and where it sits: its document and JSON pointer."""
+    """A value and where it sits: its document and JSON pointer.
+
+    Never changed once made (treat it as frozen); not declared frozen because a
+    large comparison makes tens of thousands and a frozen dataclass's
+    ``__init__`` costs twice as much. Compared by identity.
+    """
 
     doc: Document
     pointer: Pointer

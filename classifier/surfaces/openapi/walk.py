@@ -21,7 +21,7 @@ Component = tuple[str, str]
 Reacher = tuple[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)  # never changed once made; not frozen: a frozen __init__ costs twice as much
 class Context:
     """Where the walk is: the operation part, the field trail, the direction, the contracts.
 
