@@ -131,10 +131,11 @@ def _collect(resolver: Resolver, holder: At, prefix: str, outbound: bool, found:
         if not isinstance(item.value, dict):
             continue
         for method in METHODS:
-            op = item.child(method)
-            if op is not None and isinstance(op.value, dict):
-                key = f"{prefix if key_prefix is None else key_prefix}{method} {_TEMPLATE_PARAM.sub('{}', str(template))}"
-                found[key] = Operation(f"{prefix}{method.upper()} {template}", str(template), op, item, outbound)
+            if not isinstance(item.value.get(method), dict):
+                continue  # most path items hold one or two of the methods: no At is made for the others
+            op = At(item.doc, (*item.pointer, method), item.value[method])
+            key = f"{prefix if key_prefix is None else key_prefix}{method} {_TEMPLATE_PARAM.sub('{}', str(template))}"
+            found[key] = Operation(f"{prefix}{method.upper()} {template}", str(template), op, item, outbound)
 
 
 def _removed(walk: Walk, op: Operation) -> None:

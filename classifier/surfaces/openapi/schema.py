@@ -232,7 +232,7 @@ def _merge_own(result: View, at: At) -> None:
     result.types, result.nullable = _types(value)
     props = at.child("properties")
     if props is not None and isinstance(props.value, dict):
-        result.properties = {name: props.child(name) for name in props.value}  # type: ignore[misc]
+        result.properties = {name: At(props.doc, (*props.pointer, name), schema) for name, schema in props.value.items()}
     required = value.get("required")
     result.required = {str(name) for name in required} if isinstance(required, list) else set()
     result.keywords = {key: value[key] for key in value
