@@ -16,6 +16,7 @@ it closes (a schema combined with itself adds nothing).
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -322,10 +323,12 @@ def union_tag(sides: list[Branches]) -> str | None:
 def variant_keys(resolver: Resolver, branches: list[At]) -> dict[str, At]:
     """One side's branches under their keys; a key several branches share is numbered (``type:string#2``)."""
     tag = union_tag([(resolver, branches)])
-    keys = [variant_key(resolver, at, index, tag) for index, at in enumerate(branches)]
     result: dict[str, At] = {}
-    for key, at in zip(keys, branches):
-        result[numbered(key, sum(1 for taken in result if taken == key or taken.startswith(f"{key}#")))] = at
+    seen: Counter[str] = Counter()
+    for index, at in enumerate(branches):
+        key = variant_key(resolver, at, index, tag)
+        result[numbered(key, seen[key])] = at
+        seen[key] += 1
     return result
 
 
@@ -341,7 +344,7 @@ def fixed_values(resolver: Resolver, at: At) -> dict[str, str]:
     is told apart by RuleA's tag.
     """
     properties = view(resolver, at).properties
-    found = {}
+    found: dict[str, str] = {}
     for name, schema in properties.items():
         value = _single_value(resolver.deref(schema).value)
         if value is not None:
