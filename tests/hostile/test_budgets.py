@@ -121,6 +121,16 @@ def test_python_module_over_the_limit_is_reported_not_compared(repo: GitRepo) ->
     ]
 
 
+def test_json_data_file_over_the_limit_is_reported_not_compared(repo: GitRepo) -> None:
+    # Whether it is an OpenAPI document cannot be sniffed without reading it: the generic surface reports it.
+    repo.commit("base", **{"pyproject.toml": "[tool.classifier.limits]\nmax_file_mb = 0.5\n", "data.json": "{}\n"})
+    repo.commit("head", **{"data.json": '{"x": "' + "a" * 600_000 + '"}\n'})
+
+    assert findings(classify(repo.path, "--format", "json")) == [
+        ("GEN003", "data.json", None, "internal change: not compared: 0.6 MB, over the 0.5 MB limit for one file (max_file_mb)"),
+    ]
+
+
 def test_discovered_error_table_over_the_limit_is_refused(repo: GitRepo) -> None:
     # The base holds a table, so the file is a contract file: past the limit at head it is refused, as a configured one is.
     repo.commit("base", **{"pyproject.toml": "[tool.classifier.limits]\nmax_file_mb = 0.5\n", "app__errors.py": TABLE_PY})

@@ -106,7 +106,8 @@ def _data_file(pair: FilePair) -> bool:
 
 
 def _says_openapi(source: Source, pair: FilePair) -> bool:
-    return any(data is not None and _SPEC_MARK.search(data[:_SNIFF_BYTES])
+    # A side over the size limit is not read (its place holds the error): the generic surface reports it.
+    return any(isinstance(data, bytes) and _SPEC_MARK.search(data[:_SNIFF_BYTES])
                for data in read_blobs(source, [(side, pair) for side in Side]))
 
 
