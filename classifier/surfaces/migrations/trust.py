@@ -48,7 +48,7 @@ def trust_verdicts(migration: MigrationFile, config: MigrationsConfig) -> Iterat
     """Rewrites of trust tables in either function, then a destructive downgrade of a trust revision."""
     if not (config.append_only_tables or config.key_binding_tables):
         return
-    created: set[str] = set()
+    created: set[tuple[str, str]] = set()  # (function, table): tables a function created before copying into them
     for operation in migration.operations:
         for table, what in _rewrites(operation):
             rule = _rule_for(table.lower(), config)
