@@ -8,20 +8,8 @@ import pytest
 
 from classifier.cli import main
 from tests.conftest import GitRepo
+from tests.service_spec import OPENAPI, without_teams, without_users
 
-OPENAPI = """\
-openapi: 3.1.0
-info: {title: Service, version: "1"}
-paths:
-  /teams:
-    get:
-      responses:
-        "200": {description: ok}
-  /users:
-    get:
-      responses:
-        "200": {description: ok}
-"""
 REVISION = '''\
 """{doc}"""
 from alembic import op
@@ -69,8 +57,7 @@ def rules(report: dict[str, object]) -> list[str]:
 def test_a_commit_made_without_the_hook_does_not_block_every_later_one(
     branch: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    branch.commit("drop teams, hook skipped", **{"openapi.yaml": OPENAPI.split("  /teams:")[0] + "  /users:"
-                                                 + OPENAPI.split("  /users:")[1]})
+    branch.commit("drop teams, hook skipped", **{"openapi.yaml": without_teams()})
     branch.write("README.md", "# Service\n\nHow to run it.\n")
     branch.git("add", "README.md")
 
@@ -81,7 +68,7 @@ def test_a_commit_made_without_the_hook_does_not_block_every_later_one(
 
 
 def test_the_change_being_committed_is_still_judged(branch: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    branch.write("openapi.yaml", OPENAPI.split("  /users:")[0])
+    branch.write("openapi.yaml", without_users())
     branch.git("add", "openapi.yaml")
 
     code, report = hook(capsys, branch)
@@ -115,7 +102,7 @@ def test_an_applied_revision_edited_in_this_commit_is_a_violation(
 
 def test_the_default_branchs_policy_judges_the_commit(branch: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     branch.commit("relax the policy, hook skipped", **{".classifier.toml": 'exclude = ["openapi.yaml"]\n'})
-    branch.write("openapi.yaml", OPENAPI.split("  /users:")[0])
+    branch.write("openapi.yaml", without_users())
     branch.git("add", "openapi.yaml")
 
     code, report = hook(capsys, branch)

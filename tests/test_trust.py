@@ -13,20 +13,8 @@ from classifier.cli import main
 from classifier.model import fingerprint
 from tests.conftest import GitRepo
 from tests.run_record import Run
+from tests.service_spec import OPENAPI, without_teams, without_users
 
-OPENAPI = """\
-openapi: 3.1.0
-info: {title: Service, version: "1"}
-paths:
-  /teams:
-    get:
-      responses:
-        "200": {description: ok}
-  /users:
-    get:
-      responses:
-        "200": {description: ok}
-"""
 MIGRATION = '''\
 """Initial."""
 from alembic import op
@@ -78,8 +66,7 @@ def test_a_branch_cannot_loosen_the_policy_that_judges_it(
     service: GitRepo, capsys: pytest.CaptureFixture[str], policy_file: str, text: str, loosened: str
 ) -> None:
     service.git("checkout", "-q", "-b", "feature")
-    service.commit("drop teams and relax", **{"openapi.yaml": OPENAPI.split("  /teams:")[0] + OPENAPI.split(
-        '        "200": {description: ok}\n', 1)[1], policy_file: text})
+    service.commit("drop teams and relax", **{"openapi.yaml": without_teams(), policy_file: text})
 
     run = classify(capsys, service, "--format", "json")
 
@@ -257,7 +244,7 @@ def test_a_relative_parse_cache_lives_in_the_users_cache_folder(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     on_main(service, **{".classifier.toml": '[openapi]\ncache_dir = ".classify-cache"\n'})
-    service.commit("drop users", **{"openapi.yaml": OPENAPI.split("  /users:")[0]})
+    service.commit("drop users", **{"openapi.yaml": without_users()})
 
     run = classify(capsys, service, "--format", "json")
 
@@ -318,7 +305,7 @@ def test_an_openapi_document_is_compared_wherever_it_lives(
     service: GitRepo, capsys: pytest.CaptureFixture[str], where: str
 ) -> None:
     on_main(service, **{where: OPENAPI})
-    service.commit("drop teams", **{where: OPENAPI.split("  /teams:")[0] + "  /users:" + OPENAPI.split("  /users:")[1]})
+    service.commit("drop teams", **{where: without_teams()})
 
     run = classify(capsys, service, "--format", "json")
 
@@ -353,7 +340,7 @@ def test_the_committed_base_key_names_the_default_branch(make_repo, capsys: pyte
     repo.git("checkout", "-q", "-b", "develop")
     repo.commit("initial", **{".classifier.toml": 'base = "develop"\n', "openapi.yaml": OPENAPI})
     repo.git("checkout", "-q", "-b", "feature")
-    repo.write("openapi.yaml", OPENAPI.split("  /users:")[0])
+    repo.write("openapi.yaml", without_users())
 
     capsys.readouterr()
     code = main(["--repo", str(repo.path), "--format", "json"])
@@ -382,7 +369,7 @@ def test_a_single_branch_clone_of_the_feature_is_no_silent_pass(
     service: GitRepo, make_repo, capsys: pytest.CaptureFixture[str], tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
     service.git("checkout", "-q", "-b", "feature")
-    service.commit("drop users", **{"openapi.yaml": OPENAPI.split("  /users:")[0]})
+    service.commit("drop users", **{"openapi.yaml": without_users()})
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--single-branch", "-b", "feature", str(service.path), str(clone)],
                    check=True, capture_output=True)
@@ -399,7 +386,7 @@ def test_a_single_branch_clone_of_the_feature_is_no_silent_pass(
 def test_on_the_default_branch_the_working_tree_is_still_compared(
     service: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    service.write("openapi.yaml", OPENAPI.split("  /users:")[0])
+    service.write("openapi.yaml", without_users())
 
     capsys.readouterr()
     code = main(["--repo", str(service.path), "--format", "json"])
