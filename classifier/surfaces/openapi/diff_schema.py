@@ -34,7 +34,6 @@ from classifier.surfaces.openapi.schema import (
     selected_by,
     union_tag,
     variant_key,
-    variant_keys,
     view,
 )
 from classifier.surfaces.openapi.walk import MAX_SCHEMA_DEPTH, Context, Walk
@@ -151,8 +150,8 @@ def _wrapped(walk: Walk, old: View, new: View, ctx: Context) -> bool:
     plain, union, added = (old, new, True) if new.variants else (new, old, False)
     if union.properties or (union.types is not None and not union.types_from_variants) or _has_constraints(union):
         return False
-    resolver = walk.head if added else walk.base
-    keys = variant_keys(resolver, union.variants)
+    before, after = matched(walk, [], union.variants) if added else matched(walk, union.variants, [])
+    keys = after if added else before
     kept = next((key for key, at in keys.items()
                  if (equivalent(walk, plain.at, at, ctx, nullability=False) if added
                      else equivalent(walk, at, plain.at, ctx, nullability=False))), None)

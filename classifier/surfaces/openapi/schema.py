@@ -16,7 +16,6 @@ it closes (a schema combined with itself adds nothing).
 from __future__ import annotations
 
 import weakref
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -318,18 +317,6 @@ def union_tag(sides: list[Branches]) -> str | None:
         if all(_distinct([values[name] for values in side if name in values]) for side in fixed):
             return name
     return None
-
-
-def variant_keys(resolver: Resolver, branches: list[At]) -> dict[str, At]:
-    """One side's branches under their keys; a key several branches share is numbered (``type:string#2``)."""
-    tag = union_tag([(resolver, branches)])
-    result: dict[str, At] = {}
-    seen: Counter[str] = Counter()
-    for index, at in enumerate(branches):
-        key = variant_key(resolver, at, index, tag)
-        result[numbered(key, seen[key])] = at
-        seen[key] += 1
-    return result
 
 
 def numbered(key: str, earlier: int) -> str:
