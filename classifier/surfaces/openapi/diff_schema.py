@@ -29,7 +29,6 @@ from classifier.surfaces.openapi.refs import At, Resolver
 from classifier.surfaces.openapi.schema import (
     View,
     mapping_ref,
-    numbered,
     ref_target,
     selected_by,
     union_tag,
@@ -185,10 +184,15 @@ def matched(walk: Walk, old: list[At], new: list[At]) -> tuple[dict[str, At], di
         news = [at for k, at in zip(new_keys, new) if k == key]
         for index, (was, now) in enumerate(_pairs(walk, olds, news)):
             if was is not None:
-                before[numbered(key, index)] = was
+                before[_numbered(key, index)] = was
             if now is not None:
-                after[numbered(key, index)] = now
+                after[_numbered(key, index)] = now
     return before, after
+
+
+def _numbered(key: str, earlier: int) -> str:
+    """The key of the branch after ``earlier`` others with the same key (``type:string#2``)."""
+    return key if earlier == 0 else f"{key}#{earlier + 1}"
 
 
 def _pairs(walk: Walk, olds: list[At], news: list[At]) -> list[tuple[At | None, At | None]]:

@@ -319,11 +319,6 @@ def union_tag(sides: list[Branches]) -> str | None:
     return None
 
 
-def numbered(key: str, earlier: int) -> str:
-    """The key of the branch after ``earlier`` others with the same key."""
-    return key if earlier == 0 else f"{key}#{earlier + 1}"
-
-
 def fixed_values(resolver: Resolver, at: At) -> dict[str, str]:
     """Each property whose schema allows exactly one scalar value, with that value.
 
